@@ -1,0 +1,128 @@
+/* cgijail: one request, and the steps that check and run it.
+ * main.c holds the whole request path; each step below lives in the file
+ * named beside it and either succeeds or refuses (log line, exit code). */
+#ifndef CJ_CGIJAIL_H
+#define CJ_CGIJAIL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdnoreturn.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "cj_exit.h"
+#include "closure.h"
+#include "config.h"
+
+#define CJ_MAX_GROUPS 256
+#define CJ_NAME_MAX 256
+
+enum mode { MODE_RUN, MODE_DRY_RUN, MODE_VERSION };
+
+struct request {
+	enum mode mode;
+	bool json;
+	int argc;             /* of what follows the options: UID GID CMD ARGS */
+	char **argv;
+	const char *cmd;
+	char **cgi_argv;      /* CMD ARGS..., passed to the program */
+	char **caller_env;    /* the environment we were started with, set aside */
+
+	struct cj_config cfg;
+	struct cj_policy pol;
+	unsigned link_objects; /* objects in our link map before chroot */
+
+	uid_t caller_uid;
+	char caller[CJ_NAME_MAX];
+
+	bool userdir;          /* "~UID" form */
+	uid_t uid;
+	gid_t gid;
+	char user[CJ_NAME_MAX];
+	char group[CJ_NAME_MAX];
+	char home[PATH_MAX];
+	gid_t groups[CJ_MAX_GROUPS];
+	int ngroups;
+
+	char jail[PATH_MAX];   /* expanded jail root, "" when none */
+	int jail_fd;
+	char cwd[PATH_MAX];    /* host path, as seen by the target */
+	char docroot[PATH_MAX];
+	int cwd_fd;
+	struct stat cwd_st;
+	int prog_fd;           /* readable fd of the checked program */
+	struct stat prog_st;
+	bool prog_is_script;
+	char cwd_in_jail[PATH_MAX];
+	char prog_in_jail[PATH_MAX];
+
+	struct rlimit saved_nofile, saved_fsize;
+	char **cgi_env;
+	int log_fd;
+	struct cl_report closure;
+	bool closure_ran;
+};
+
+/* log.c: the one log line per request, refusals, the dry-run report */
+void log_open(struct request *rq);
+void log_accept(struct request *rq);
+noreturn void refuse(struct request *rq, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* dry-run: record a check that passed (no-op in a real run) */
+void passed(struct request *rq, const char *check, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+noreturn void finish_dry_run(struct request *rq);
+
+/* start.c: process state before anything else runs */
+void start_clean(struct request *rq, char **envp);
+void require_setuid_root(struct request *rq);
+void load_config(struct request *rq);
+
+/* linkmap.c: nothing bound lazily, nothing loaded after chroot */
+void require_bound_link_map(struct request *rq);
+void record_link_map(struct request *rq);
+void require_link_map_unchanged(struct request *rq);
+
+/* request.c: argv, caller, target */
+void parse_options(struct request *rq, int argc, char **argv);
+void identify_caller(struct request *rq);
+noreturn void print_version(struct request *rq);
+void require_caller(struct request *rq);
+void require_arguments(struct request *rq);
+void check_command(struct request *rq);
+void lookup_target(struct request *rq);
+void check_target_ids(struct request *rq);
+
+/* jail.c: jail root, cwd inside it, chroot */
+void open_jail_root(struct request *rq);
+void require_cwd_in_jail(struct request *rq);
+void enter_jail(struct request *rq);
+void enter_cwd_in_jail(struct request *rq);
+
+/* policy.c: suexec's file checks, made with the target's rights */
+void get_cwd(struct request *rq);
+void resolve_docroot(struct request *rq);
+void require_cwd_in_docroot(struct request *rq);
+void check_directory(struct request *rq);
+void check_program(struct request *rq);
+
+/* privs.c */
+void become_target_temporarily(struct request *rq);
+void return_to_root(struct request *rq);
+/* while root: hard limits (may be raised) and nice */
+void set_hard_limits(struct request *rq);
+void drop_privileges(struct request *rq);
+/* last, as the target: soft limits and umask */
+void set_soft_limits(struct request *rq);
+
+/* closure.c: the jail library check, run after the drop */
+void check_closure(struct request *rq);
+
+/* environ.c */
+void build_environment(struct request *rq);
+
+/* exec.c */
+noreturn void exec_program(struct request *rq);
+
+#endif

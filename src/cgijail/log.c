@@ -1,0 +1,203 @@
+/* One log line per request; refusals; the dry-run report.
+ *
+ * The log file and the syslog socket are opened while still root and before
+ * chroot; the file descriptor is close-on-exec so an exec failure can still
+ * be logged. Environment values are never logged. */
+#include "cgijail.h"
+#include "closure.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_STEPS 64
+
+struct step {
+	const char *check;
+	bool ok;
+	char detail[512];
+};
+
+static struct step steps[MAX_STEPS];
+static int nsteps;
+static bool syslog_open;
+static bool log_ready;
+
+/* Connect only while /dev/log is the host's: glibc reconnects by name
+ * after a failure, and after chroot that name would be the jail's. */
+static void open_syslog(void)
+{
+	struct stat st;
+
+	if (stat("/dev/log", &st) == 0 && S_ISSOCK(st.st_mode)) {
+		openlog("cgijail", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+		syslog_open = true;
+	}
+}
+
+void log_open(struct request *rq)
+{
+	log_ready = true;
+	if (rq->cfg.syslog)
+		open_syslog();
+	if (rq->cfg.log[0]) {
+		rq->log_fd = open(rq->cfg.log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+				  O_CLOEXEC | O_NOCTTY, 0640);
+		if (rq->log_fd < 0)
+			refuse(rq, CJ_LOG, "%s: %s", rq->cfg.log, strerror(errno));
+	}
+}
+
+static void format_ids(const struct request *rq, char *out, size_t len)
+{
+	char user[CJ_NAME_MAX * 4], group[CJ_NAME_MAX * 4];
+
+	if (!rq->user[0]) {
+		snprintf(out, len, "target=?");
+		return;
+	}
+	escape_for_log(user, sizeof user, rq->user);
+	escape_for_log(group, sizeof group, rq->group);
+	snprintf(out, len, "uid=%lu(%s) gid=%lu(%s)", (unsigned long)rq->uid, user,
+		 (unsigned long)rq->gid, group);
+}
+
+/* The request line: time, caller, target, cwd, cmd, decision, reason. */
+static void log_line(const struct request *rq, const char *decision, int code,
+		     const char *reason)
+{
+	char ids[CJ_NAME_MAX * 9], caller[CJ_NAME_MAX * 4], cwd[PATH_MAX * 4 + 1];
+	char cmd[PATH_MAX * 4 + 1], why[4096], stamp[32], line[16384];
+	struct tm tm;
+	time_t now = time(NULL);
+
+	format_ids(rq, ids, sizeof ids);
+	escape_for_log(caller, sizeof caller, rq->caller[0] ? rq->caller : "?");
+	escape_for_log(cwd, sizeof cwd, rq->cwd[0] ? rq->cwd : "?");
+	escape_for_log(cmd, sizeof cmd, rq->cmd ? rq->cmd : "?");
+	escape_for_log(why, sizeof why, reason);
+	/* UTC: localtime would read the time zone file, maybe the jail's. */
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	int n = snprintf(line, sizeof line,
+			 "caller=%s(%lu) %s cwd=\"%s\" cmd=\"%s\" decision=%s code=%d reason=\"%s\"",
+			 caller, (unsigned long)rq->caller_uid, ids, cwd, cmd, decision, code, why);
+	if (n < 0)
+		return;
+	/* Refused before the config was read: syslog is all there is. */
+	if (!log_ready)
+		open_syslog();
+	if (syslog_open)
+		syslog(code ? LOG_ERR : LOG_INFO, "%s", line);
+	if (rq->log_fd >= 0)
+		dprintf(rq->log_fd, "%s cgijail[%ld]: %s\n", stamp, (long)getpid(), line);
+}
+
+void log_accept(struct request *rq)
+{
+	log_line(rq, "exec", CJ_OK, cj_exit_text(CJ_OK));
+}
+
+static void record(const char *check, bool ok, const char *detail)
+{
+	if (nsteps >= MAX_STEPS)
+		return;
+	steps[nsteps].check = check;
+	steps[nsteps].ok = ok;
+	snprintf(steps[nsteps].detail, sizeof steps[nsteps].detail, "%s", detail);
+	nsteps++;
+}
+
+void passed(struct request *rq, const char *check, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	if (rq->mode != MODE_DRY_RUN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	record(check, true, detail);
+}
+
+static void print_report_text(const struct request *rq, int code)
+{
+	printf("cgijail dry run: %s %s %s\n", rq->user[0] ? rq->user : "?",
+	       rq->cmd ? rq->cmd : "?", rq->cwd[0] ? rq->cwd : "");
+	for (int i = 0; i < nsteps; i++)
+		printf("  %-4s %-14s %s\n", steps[i].ok ? "ok" : "FAIL", steps[i].check,
+		       steps[i].detail);
+	if (rq->closure_ran)
+		cl_report_print_text(stdout, &rq->closure);
+	if (code == CJ_OK)
+		printf("result: would exec %s as %s in jail %s\n", rq->prog_in_jail, rq->user,
+		       rq->jail[0] ? rq->jail : "(none)");
+	else
+		printf("result: refused, exit %d (%s)\n", code, cj_exit_text(code));
+}
+
+static void print_report_json(const struct request *rq, int code)
+{
+	printf("{\"ok\": %s, \"exit\": %d, \"reason\": ", code == CJ_OK ? "true" : "false", code);
+	json_print_string(stdout, cj_exit_text(code));
+	printf(", \"checks\": [");
+	for (int i = 0; i < nsteps; i++) {
+		printf("%s{\"check\": ", i ? ", " : "");
+		json_print_string(stdout, steps[i].check);
+		printf(", \"ok\": %s, \"detail\": ", steps[i].ok ? "true" : "false");
+		json_print_string(stdout, steps[i].detail);
+		printf("}");
+	}
+	printf("], \"closure\": ");
+	if (rq->closure_ran)
+		cl_report_print_json(stdout, &rq->closure);
+	else
+		printf("null");
+	printf("}\n");
+}
+
+static noreturn void report_and_exit(struct request *rq, int code)
+{
+	if (rq->json)
+		print_report_json(rq, code);
+	else
+		print_report_text(rq, code);
+	fflush(stdout);
+	_exit(code);
+}
+
+noreturn void finish_dry_run(struct request *rq)
+{
+	report_and_exit(rq, CJ_OK);
+}
+
+noreturn void refuse(struct request *rq, int code, const char *fmt, ...)
+{
+	char detail[2048], reason[2600], safe[2600 * 4];
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	errno = saved;
+	snprintf(reason, sizeof reason, "%s: %s", cj_exit_text(code), detail);
+	if (rq->mode == MODE_DRY_RUN) {
+		record(cj_exit_name(code), false, reason);
+		report_and_exit(rq, code);
+	}
+	log_line(rq, "refused", code, reason);
+	/* One line on stderr, which Apache copies into error_log next to the request. */
+	escape_for_log(safe, sizeof safe, reason);
+	dprintf(STDERR_FILENO, "cgijail: refused (exit %d): %s\n", code, safe);
+	_exit(code);
+}

@@ -1,0 +1,120 @@
+/* Identity switches and process limits.
+ *
+ * The temporary switch keeps uid 0 as the saved uid so the file checks run
+ * with the target's rights; drop_privileges() then sets all three uids and
+ * gids, and proves that none of them can be regained. */
+#include "cgijail.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void become_target_temporarily(struct request *rq)
+{
+	if (setgroups((size_t)rq->ngroups, rq->groups) < 0 || setresgid(-1, rq->gid, -1) < 0)
+		refuse(rq, CJ_SETGID, "for the file checks: %s", strerror(errno));
+	if (setresuid(-1, rq->uid, -1) < 0)
+		refuse(rq, CJ_SETUID, "for the file checks: %s", strerror(errno));
+}
+
+void return_to_root(struct request *rq)
+{
+	if (setresuid(-1, 0, -1) < 0)
+		refuse(rq, CJ_SETUID, "back to root after the file checks: %s", strerror(errno));
+	if (setresgid(-1, 0, -1) < 0)
+		refuse(rq, CJ_SETGID, "back to root after the file checks: %s", strerror(errno));
+}
+
+static void set_limit(struct request *rq, enum cj_limit_id id, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = { soft, hard };
+
+	if (setrlimit(cj_limit_resource(id), &rl) < 0)
+		refuse(rq, CJ_LIMITS, "limit %s: %s", cj_limit_name(id), strerror(errno));
+}
+
+/* While still root: hard limits may be raised, and nice may be negative.
+ * Soft limits wait until our own work is done (set_soft_limits). */
+void set_hard_limits(struct request *rq)
+{
+	for (int id = 0; id < LIM_COUNT; id++)
+		if (rq->pol.limits[id].set)
+			set_limit(rq, id, rq->pol.limits[id].hard, rq->pol.limits[id].hard);
+	if (setpriority(PRIO_PROCESS, 0, rq->pol.nice) < 0)
+		refuse(rq, CJ_LIMITS, "nice %d: %s", rq->pol.nice, strerror(errno));
+}
+
+void set_soft_limits(struct request *rq)
+{
+	for (int id = 0; id < LIM_COUNT; id++)
+		if (rq->pol.limits[id].set)
+			set_limit(rq, id, rq->pol.limits[id].soft, rq->pol.limits[id].hard);
+	/* Limits we raised for ourselves go back to what the caller gave us. */
+	if (!rq->pol.limits[LIM_NOFILE].set)
+		set_limit(rq, LIM_NOFILE, rq->saved_nofile.rlim_cur, rq->saved_nofile.rlim_max);
+	if (!rq->pol.limits[LIM_FSIZE].set)
+		set_limit(rq, LIM_FSIZE, rq->saved_fsize.rlim_cur, rq->saved_fsize.rlim_max);
+	umask(rq->pol.umask);
+	passed(rq, "limits", "umask %03o, nice %d, rlimits applied", (unsigned)rq->pol.umask,
+	       rq->pol.nice);
+}
+
+/* Needs CAP_SETPCAP, so it runs before the uid changes. */
+static void drop_bounding_set(struct request *rq)
+{
+	for (cap_value_t cap = 0; cap < cap_max_bits(); cap++)
+		if (CAP_IS_SUPPORTED(cap) && cap_drop_bound(cap) < 0)
+			refuse(rq, CJ_CAPS, "cannot drop capability %d from the bounding set: %s", cap,
+			       strerror(errno));
+	if (cap_reset_ambient() < 0)
+		refuse(rq, CJ_CAPS, "cannot clear the ambient set: %s", strerror(errno));
+}
+
+static void require_no_capabilities(struct request *rq)
+{
+	cap_t now = cap_get_proc(), none = cap_init();
+	bool clear = now && none && cap_compare(now, none) == 0;
+
+	cap_free(now);
+	cap_free(none);
+	if (!clear)
+		refuse(rq, CJ_CAPS, "capabilities remain after the uid change");
+}
+
+/* Prove the drop is permanent: all ids are the target's and root is not
+ * reachable again through any of them. */
+static void require_permanent_drop(struct request *rq)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (getresuid(&ru, &eu, &su) < 0 || ru != rq->uid || eu != rq->uid || su != rq->uid)
+		refuse(rq, CJ_DROP, "uids are not all %lu", (unsigned long)rq->uid);
+	if (getresgid(&rg, &eg, &sg) < 0 || rg != rq->gid || eg != rq->gid || sg != rq->gid)
+		refuse(rq, CJ_DROP, "gids are not all %lu", (unsigned long)rq->gid);
+	if (setresuid(0, 0, 0) == 0 || setresuid(-1, 0, -1) == 0 || setresgid(0, 0, 0) == 0)
+		refuse(rq, CJ_DROP, "root could be regained after the drop");
+	if (setgroups(0, NULL) == 0)
+		refuse(rq, CJ_DROP, "the group list could still be changed after the drop");
+}
+
+void drop_privileges(struct request *rq)
+{
+	drop_bounding_set(rq);
+	if (setgroups((size_t)rq->ngroups, rq->groups) < 0 ||
+	    setresgid(rq->gid, rq->gid, rq->gid) < 0)
+		refuse(rq, CJ_SETGID, "%lu: %s", (unsigned long)rq->gid, strerror(errno));
+	if (setresuid(rq->uid, rq->uid, rq->uid) < 0)
+		refuse(rq, CJ_SETUID, "%lu: %s", (unsigned long)rq->uid, strerror(errno));
+	require_permanent_drop(rq);
+	require_no_capabilities(rq);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		refuse(rq, CJ_CAPS, "no_new_privs: %s", strerror(errno));
+	passed(rq, "drop", "uid %lu, gid %lu, %d groups, no capabilities, no_new_privs",
+	       (unsigned long)rq->uid, (unsigned long)rq->gid, rq->ngroups);
+}

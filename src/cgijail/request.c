@@ -1,0 +1,185 @@
+/* The request itself: options, the caller, the command, the target. */
+#include "cgijail.h"
+#include "cj_build.h"
+#include "strutil.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void parse_options(struct request *rq, int argc, char **argv)
+{
+	int i = 1;
+
+	rq->mode = MODE_RUN;
+	if (i < argc && !strcmp(argv[i], "-V")) {
+		rq->mode = MODE_VERSION;
+		i++;
+	} else if (i < argc && !strcmp(argv[i], "--dry-run")) {
+		rq->mode = MODE_DRY_RUN;
+		i++;
+		if (i < argc && !strcmp(argv[i], "--json")) {
+			rq->json = true;
+			i++;
+		}
+	}
+	/* No user or group name starts with '-', so this is a mistyped option. */
+	if (i < argc && argv[i][0] == '-')
+		refuse(rq, CJ_USAGE, "'%.64s'; usage: cgijail [-V | --dry-run [--json]] UID GID CMD [ARG...]",
+		       argv[i]);
+	rq->argc = argc - i;
+	rq->argv = argv + i;
+	if (rq->argc >= 3) {
+		rq->cmd = rq->argv[2];
+		rq->cgi_argv = rq->argv + 2;
+	}
+}
+
+void identify_caller(struct request *rq)
+{
+	struct passwd *pw;
+
+	rq->caller_uid = getuid();
+	pw = getpwuid(rq->caller_uid);
+	if (!pw || format_checked(rq->caller, sizeof rq->caller, "%s", pw->pw_name) < 0)
+		refuse(rq, CJ_CALLER_UNKNOWN, "uid %lu", (unsigned long)rq->caller_uid);
+}
+
+static bool caller_is(const struct request *rq, const char *name)
+{
+	return !strcmp(rq->caller, name);
+}
+
+noreturn void print_version(struct request *rq)
+{
+	if (rq->caller_uid != 0 && !caller_is(rq, rq->cfg.caller))
+		refuse(rq, CJ_NOT_PERMITTED, "-V is for root and %s, not %s", rq->cfg.caller, rq->caller);
+	printf("cgijail %s\n", CJ_VERSION);
+	printf("config = %s\n", CJ_CONFIG_PATH);
+	cj_config_print(stdout, &rq->cfg);
+	fflush(stdout);
+	_exit(CJ_OK);
+}
+
+void require_arguments(struct request *rq)
+{
+	if (rq->argc < 3)
+		refuse(rq, CJ_ARGC, "%d given; usage: cgijail UID GID CMD [ARG...]", rq->argc);
+}
+
+void require_caller(struct request *rq)
+{
+	if (rq->mode == MODE_DRY_RUN) {
+		if (rq->caller_uid != 0)
+			refuse(rq, CJ_NOT_PERMITTED, "--dry-run is for root, not %s", rq->caller);
+		passed(rq, "caller", "dry run by root (a real request must come from %s)", rq->cfg.caller);
+		return;
+	}
+	if (!caller_is(rq, rq->cfg.caller))
+		refuse(rq, CJ_CALLER_MISMATCH, "%s instead of %s", rq->caller, rq->cfg.caller);
+}
+
+void check_command(struct request *rq)
+{
+	const char *cmd = rq->cmd;
+
+	if (!cmd[0])
+		refuse(rq, CJ_BAD_COMMAND, "empty command");
+	if (has_control_char(cmd))
+		refuse(rq, CJ_BAD_COMMAND, "command has control characters");
+	if (strlen(cmd) >= PATH_MAX / 2)
+		refuse(rq, CJ_BAD_COMMAND, "command is longer than %d bytes", PATH_MAX / 2);
+	if (cmd[0] == '/')
+		refuse(rq, CJ_BAD_COMMAND, "%s is absolute; Apache passes it relative to the CGI's directory", cmd);
+	if (has_dot_component(cmd))
+		refuse(rq, CJ_BAD_COMMAND, "%s has a '.' or '..' component", cmd);
+	passed(rq, "command", "%s is relative, without '..'", cmd);
+}
+
+static bool is_number(const char *s)
+{
+	unsigned long long unused;
+
+	return parse_decimal(s, (uid_t)-2, &unused);
+}
+
+static void lookup_user(struct request *rq, const char *arg)
+{
+	unsigned long long n;
+	struct passwd *pw;
+
+	if (!arg[0] || has_control_char(arg))
+		refuse(rq, CJ_BAD_USER, "empty or unprintable user");
+	if (is_number(arg)) {
+		parse_decimal(arg, (uid_t)-2, &n);
+		pw = getpwuid((uid_t)n);
+	} else {
+		pw = getpwnam(arg);
+	}
+	if (!pw)
+		refuse(rq, CJ_BAD_USER, "no such user: %.64s", arg);
+	if (format_checked(rq->user, sizeof rq->user, "%s", pw->pw_name) < 0 ||
+	    format_checked(rq->home, sizeof rq->home, "%s", pw->pw_dir ? pw->pw_dir : "") < 0)
+		refuse(rq, CJ_BAD_USER, "user name or home too long: %.64s", arg);
+	rq->uid = pw->pw_uid;
+}
+
+static void lookup_group(struct request *rq, const char *arg)
+{
+	unsigned long long n;
+	struct group *gr;
+
+	if (!arg[0] || has_control_char(arg))
+		refuse(rq, CJ_BAD_GROUP, "empty or unprintable group");
+	if (is_number(arg)) {
+		parse_decimal(arg, (gid_t)-2, &n);
+		gr = getgrgid((gid_t)n);
+	} else {
+		gr = getgrnam(arg);
+	}
+	if (!gr || format_checked(rq->group, sizeof rq->group, "%s", gr->gr_name) < 0)
+		refuse(rq, CJ_BAD_GROUP, "no such group: %.64s", arg);
+	rq->gid = gr->gr_gid;
+}
+
+/* All of the host's NSS happens here, before chroot: the supplementary
+ * groups are computed now and set later with setgroups(), never initgroups(). */
+static void lookup_supplementary_groups(struct request *rq)
+{
+	int n = CJ_MAX_GROUPS;
+
+	if (getgrouplist(rq->user, rq->gid, rq->groups, &n) < 0)
+		refuse(rq, CJ_SETGID, "%s is in more than %d groups", rq->user, CJ_MAX_GROUPS);
+	rq->ngroups = n;
+}
+
+void lookup_target(struct request *rq)
+{
+	const char *user = rq->argv[0];
+
+	if (user[0] == '~') {
+		rq->userdir = true;
+		user++;
+	}
+	lookup_user(rq, user);
+	lookup_group(rq, rq->argv[1]);
+	lookup_supplementary_groups(rq);
+	passed(rq, "target", "%s (uid %lu), group %s (gid %lu), %d groups%s", rq->user,
+	       (unsigned long)rq->uid, rq->group, (unsigned long)rq->gid, rq->ngroups,
+	       rq->userdir ? ", userdir request" : "");
+}
+
+void check_target_ids(struct request *rq)
+{
+	if (rq->uid == 0 || rq->uid < rq->cfg.min_uid)
+		refuse(rq, CJ_FORBIDDEN_UID, "uid %lu (min_uid %lu)", (unsigned long)rq->uid,
+		       rq->cfg.min_uid);
+	if (rq->gid == 0 || rq->gid < rq->cfg.min_gid)
+		refuse(rq, CJ_FORBIDDEN_GID, "gid %lu (min_gid %lu)", (unsigned long)rq->gid,
+		       rq->cfg.min_gid);
+	passed(rq, "ids", "uid %lu >= %lu, gid %lu >= %lu", (unsigned long)rq->uid,
+	       rq->cfg.min_uid, (unsigned long)rq->gid, rq->cfg.min_gid);
+}

@@ -1,0 +1,86 @@
+/* The first steps: a known process state before any check runs. */
+#include "cgijail.h"
+#include "cj_build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Standard descriptors must exist, or the first file we open would become
+ * the CGI's stdin/stdout. Without them there is nowhere to report. */
+static void open_missing_stdio(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR | O_NOCTTY) != fd)
+			_exit(CJ_STDIO);
+	}
+}
+
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	/* A caller's RLIMIT_FSIZE must not kill us in the middle of a log write. */
+	signal(SIGXFSZ, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* A hostile caller may start us with RLIMIT_NOFILE=3 or RLIMIT_FSIZE=0. Keep
+ * its values to hand back to the CGI, and give ourselves room meanwhile. */
+static void raise_own_limits(struct request *rq)
+{
+	struct rlimit room = { RLIM_INFINITY, RLIM_INFINITY };
+
+	getrlimit(RLIMIT_NOFILE, &rq->saved_nofile);
+	getrlimit(RLIMIT_FSIZE, &rq->saved_fsize);
+	setrlimit(RLIMIT_FSIZE, &room);
+	if (rq->saved_nofile.rlim_cur < 256) {
+		room.rlim_cur = 256;
+		room.rlim_max = rq->saved_nofile.rlim_max < 256 ? 256 : rq->saved_nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &room);
+	}
+}
+
+void start_clean(struct request *rq, char **envp)
+{
+	static char *empty_env[] = { NULL };
+
+	/* Nothing in libc may see the caller's environment (LD_*, TZ, LOCPATH,
+	 * MALLOC_*...). It is kept aside and only the whitelist reaches the CGI. */
+	rq->caller_env = envp;
+	environ = empty_env;
+	rq->log_fd = rq->jail_fd = rq->cwd_fd = rq->prog_fd = -1;
+	open_missing_stdio();
+	close_range(3, ~0U, 0);
+	reset_signals();
+	raise_own_limits(rq);
+	umask(077);
+}
+
+void require_setuid_root(struct request *rq)
+{
+	if (geteuid() != 0)
+		refuse(rq, CJ_NOT_SETUID, "effective uid is %lu; install cgijail owned by root with mode 4750",
+		       (unsigned long)geteuid());
+}
+
+void load_config(struct request *rq)
+{
+	char why[1024];
+	int code = cj_config_load(&rq->cfg, CJ_CONFIG_PATH, why, sizeof why);
+
+	if (code != CJ_OK)
+		refuse(rq, code, "%s", why);
+	passed(rq, "config", "%s is root-owned and valid", CJ_CONFIG_PATH);
+}

@@ -1,0 +1,83 @@
+/* The jail library checker: will this program load inside this root?
+ *
+ * A static "ldd -r" that never runs the program: it follows the #! chain,
+ * PT_INTERP, DT_NEEDED (with the loader's search order inside the root),
+ * symbol versions and undefined symbols, and the NSS modules the root's
+ * nsswitch.conf names. It knows nothing about users, privileges or Apache,
+ * and never follows anything out of the root.
+ *
+ * cgijail calls it after chroot and after privileges are dropped (root_fd is
+ * then "/"); cgijailctl calls it on a jail directory from the host.
+ */
+#ifndef CJ_CLOSURE_H
+#define CJ_CLOSURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* The kinds of problem, named as in the JSON report. */
+enum cl_kind {
+	CL_MISSING_INTERPRETER,  /* #! interpreter or PT_INTERP loader not in the root */
+	CL_MISSING_LIBRARY,      /* a DT_NEEDED entry found nowhere the loader looks */
+	CL_WRONG_CLASS,          /* the only candidates have another class/data/machine */
+	CL_MISSING_SYMBOL_VERSION, /* DT_VERNEED (file, version) not in that file's DT_VERDEF */
+	CL_UNDEFINED_SYMBOL,     /* a non-weak undefined symbol defined by no object */
+	CL_MISSING_NSS_MODULE,   /* nsswitch.conf names a service whose module is absent */
+	CL_ESCAPING_SYMLINK,     /* a symlink whose target climbs above the root */
+	CL_DANGLING_SYMLINK,     /* a symlink whose target does not exist in the root */
+	CL_HOST_MISMATCH,        /* --host: the root's copy differs from the host's */
+	CL_NOT_EXECUTABLE,       /* program, interpreter or loader lacks an execute bit */
+	CL_BAD_ELF,              /* malformed or unsupported ELF (truncated, bad offsets...) */
+	CL_KIND_COUNT
+};
+
+/* "missing-library" etc.; never NULL. */
+const char *cl_kind_name(enum cl_kind kind);
+
+struct cl_problem {
+	enum cl_kind kind;
+	char *object;     /* path inside the root of what is missing or broken */
+	char *needed_by;  /* path inside the root of the object that needs it, or "" */
+	char *detail;     /* one human sentence: the symbol, version, reason */
+};
+
+struct cl_options {
+	int root_fd;           /* O_PATH|O_DIRECTORY fd of the root; all lookups stay beneath it */
+	const char *safe_path; /* PATH for "#!/usr/bin/env NAME" (paths inside the root); NULL: "/usr/local/bin:/usr/bin:/bin" */
+	bool symbols;          /* check symbol versions and undefined symbols (ldd -r) */
+	bool nss;              /* when libc is in the closure, require the root's NSS modules */
+	bool deep;             /* also check every .so under the interpreter's module directories */
+	int host_root_fd;      /* >= 0: compare each library with the same path under this root */
+};
+
+struct cl_report {
+	char **checked;        /* every object found, path inside the root, in load order */
+	size_t n_checked;
+	struct cl_problem *problems;
+	size_t n_problems;
+};
+
+/* Default options: root_fd -1, symbols and nss on, deep off, host_root_fd -1. */
+void cl_options_init(struct cl_options *opt);
+
+/* Check that PATH (absolute, inside the root) will load, appending what was
+ * found to REP (which may already hold the results of earlier calls).
+ * PROG_FD >= 0 is an already-open fd (O_PATH is enough) of the program itself:
+ * it is read instead of opening PATH, so the checked file is the exec'd one;
+ * PATH is then used only for $ORIGIN and in the report.
+ * Returns 0 when the check ran (whatever it found), -1 with errno set when it
+ * could not run at all (ENOMEM, unreadable root). */
+int cl_check(const struct cl_options *opt, const char *path, int prog_fd,
+	     struct cl_report *rep);
+
+void cl_report_init(struct cl_report *rep);
+void cl_report_free(struct cl_report *rep);
+
+/* One line per problem ("missing-library: /lib/libfoo.so.1 needed by
+ * /usr/bin/x: ..."), then a summary line. */
+void cl_report_print_text(FILE *out, const struct cl_report *rep);
+/* {"ok": bool, "checked": [...], "problems": [{"kind", "object", "needed_by", "detail"}]} */
+void cl_report_print_json(FILE *out, const struct cl_report *rep);
+
+#endif

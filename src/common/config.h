@@ -1,0 +1,62 @@
+/* cgijail.conf: an ini file read with iniparser. See cgijail.conf.5. */
+#ifndef CJ_CONFIG_H
+#define CJ_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+enum cj_limit_id { LIM_CPU, LIM_AS, LIM_DATA, LIM_STACK, LIM_NPROC, LIM_NOFILE,
+		   LIM_FSIZE, LIM_CORE, LIM_COUNT };
+
+struct cj_limit {
+	bool set;
+	rlim_t soft, hard;
+};
+
+enum cj_check_level { CHECK_OFF, CHECK_FILES, CHECK_FULL };
+
+/* What applies to one target user: [cgijail] and [limits], then [user:NAME]. */
+struct cj_policy {
+	char jail_root[PATH_MAX];  /* pattern (%u, %U); "" when no jail */
+	bool require_jail;
+	char docroot[PATH_MAX];    /* pattern (%u, %U) */
+	char userdir[256];         /* relative to the user's home */
+	char safe_path[1024];
+	mode_t umask;
+	int nice;
+	bool bind_now;
+	enum cj_check_level check;
+	struct cj_limit limits[LIM_COUNT];
+};
+
+struct cj_config {
+	char caller[64];
+	unsigned long min_uid, min_gid;
+	char log[PATH_MAX];        /* "" when no log file */
+	bool syslog;
+	struct cj_policy defaults;
+	void *dict;                /* iniparser dictionary, for [user:NAME] */
+};
+
+/* Open PATH (every component root-owned, not group/other-writable), then
+ * parse it. Returns CJ_OK or a CJ_CONFIG_* exit code with WHY filled in. */
+int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t whylen);
+
+/* Parse PATH without the ownership checks (cgijailctl, unit tests). */
+int cj_config_parse(struct cj_config *cfg, const char *path, char *why, size_t whylen);
+
+/* The policy for USER: defaults overridden by [user:USER]. */
+void cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out);
+
+void cj_config_free(struct cj_config *cfg);
+
+/* The effective settings, one "key = value" per line (cgijail -V). */
+void cj_config_print(FILE *out, const struct cj_config *cfg);
+
+const char *cj_limit_name(enum cj_limit_id id);
+int cj_limit_resource(enum cj_limit_id id);
+
+#endif

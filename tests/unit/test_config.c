@@ -1,0 +1,167 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cj_exit.h"
+#include "config.h"
+
+static char path[64];
+static char why[1024];
+static struct cj_config cfg;
+
+static int parse(const char *text)
+{
+	int fd;
+
+	snprintf(path, sizeof path, "/tmp/cj-config-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	why[0] = '\0';
+	cj_config_free(&cfg);
+	int rc = cj_config_parse(&cfg, path, why, sizeof why);
+	unlink(path);
+	return rc;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cj_config_free(&cfg);
+	return 0;
+}
+
+static void defaults_are_safe(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("[cgijail]\n"), CJ_OK);
+	assert_string_equal(cfg.caller, "www-data");
+	assert_int_equal(cfg.min_uid, 1000);
+	assert_int_equal(cfg.min_gid, 1000);
+	assert_true(cfg.defaults.require_jail);
+	assert_true(cfg.defaults.bind_now);
+	assert_int_equal(cfg.defaults.check, CHECK_FULL);
+	assert_int_equal(cfg.defaults.umask, 022);
+	assert_true(cfg.defaults.limits[LIM_CORE].set);
+	assert_int_equal(cfg.defaults.limits[LIM_CORE].hard, 0);
+	assert_false(cfg.defaults.limits[LIM_CPU].set);
+}
+
+static void full_file(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("; comment\n[cgijail]\ncaller = apache\ndocroot = /srv/%u/www\n"
+			       "jail_root = /srv/jails/%u\nmin_uid = 2000\nmin_gid = 3000\n"
+			       "umask = 027\nnice = 10\nbind = lazy\ncheck = files\nsyslog = no\n"
+			       "log = none\nsafe_path = /usr/bin:/bin\nuserdir = www/cgi\n"
+			       "[limits]\ncpu = 10:20\nas = 512M\nnofile = unlimited\n"), CJ_OK);
+	assert_string_equal(cfg.caller, "apache");
+	assert_string_equal(cfg.defaults.jail_root, "/srv/jails/%u");
+	assert_int_equal(cfg.min_uid, 2000);
+	assert_int_equal(cfg.min_gid, 3000);
+	assert_int_equal(cfg.defaults.umask, 027);
+	assert_int_equal(cfg.defaults.nice, 10);
+	assert_false(cfg.defaults.bind_now);
+	assert_int_equal(cfg.defaults.check, CHECK_FILES);
+	assert_false(cfg.syslog);
+	assert_string_equal(cfg.log, "");
+	assert_int_equal(cfg.defaults.limits[LIM_CPU].soft, 10);
+	assert_int_equal(cfg.defaults.limits[LIM_CPU].hard, 20);
+	assert_int_equal(cfg.defaults.limits[LIM_AS].soft, 512ULL << 20);
+	assert_int_equal(cfg.defaults.limits[LIM_NOFILE].hard, RLIM_INFINITY);
+}
+
+static void user_sections_override(void **state)
+{
+	struct cj_policy p;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\njail_root = /srv/jails/%u\nnice = 5\n"
+			       "[user:alice]\njail_root = /srv/special\ncpu = 7\n"
+			       "[user:Bob]\nrequire_jail = no\njail_root = none\n"), CJ_OK);
+	cj_policy_for_user(&cfg, "alice", &p);
+	assert_string_equal(p.jail_root, "/srv/special");
+	assert_int_equal(p.nice, 5);
+	assert_true(p.limits[LIM_CPU].set);
+	assert_int_equal(p.limits[LIM_CPU].soft, 7);
+	cj_policy_for_user(&cfg, "bob", &p);
+	assert_false(p.require_jail);
+	assert_string_equal(p.jail_root, "");
+	cj_policy_for_user(&cfg, "carol", &p);
+	assert_string_equal(p.jail_root, "/srv/jails/%u");
+	assert_false(p.limits[LIM_CPU].set);
+}
+
+static void syntax_error_names_the_line(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("[cgijail]\ncaller = x\nthis line is broken\n"), CJ_CONFIG_SYNTAX);
+	assert_non_null(strstr(why, "(3)"));
+	assert_non_null(strstr(why, "this line is broken"));
+}
+
+static void expect_value_error(const char *text, const char *needle)
+{
+	assert_int_equal(parse(text), CJ_CONFIG_VALUE);
+	if (!strstr(why, needle))
+		fail_msg("'%s' does not mention '%s'", why, needle);
+}
+
+static void bad_values_are_refused(void **state)
+{
+	(void)state;
+	expect_value_error("[cgijail]\nfoo = 1\n", "unknown key 'foo'");
+	expect_value_error("[other]\nx = 1\n", "unknown section [other]");
+	expect_value_error("[limits]\nwalltime = 1\n", "unknown key 'walltime'");
+	expect_value_error("[cgijail]\nmin_uid = -1\n", "min_uid");
+	expect_value_error("[cgijail]\nmin_uid = 0\n", "at least 1");
+	expect_value_error("[cgijail]\nmin_gid = 12abc\n", "min_gid");
+	expect_value_error("[cgijail]\numask = 0999\n", "umask");
+	expect_value_error("[cgijail]\nnice = 20\n", "nice");
+	expect_value_error("[cgijail]\nnice = -21\n", "nice");
+	expect_value_error("[cgijail]\nbind = sometimes\n", "bind");
+	expect_value_error("[cgijail]\ncheck = maybe\n", "check");
+	expect_value_error("[cgijail]\nrequire_jail = perhaps\n", "require_jail");
+	expect_value_error("[cgijail]\njail_root = relative/path\n", "absolute");
+	expect_value_error("[cgijail]\njail_root = /srv/../etc\n", "'..'");
+	expect_value_error("[cgijail]\ndocroot = /srv/%z\n", "%u");
+	expect_value_error("[cgijail]\nuserdir = ../x\n", "userdir");
+	expect_value_error("[cgijail]\nsafe_path = bin:/usr/bin\n", "absolute");
+	expect_value_error("[cgijail]\ncaller =\n", "caller");
+	expect_value_error("[limits]\ncpu = 20:10\n", "soft limit above hard");
+	expect_value_error("[limits]\nas = 12Q\n", "as");
+	expect_value_error("[user:alice]\nnice = loud\n", "[user:alice] nice");
+	expect_value_error("[user:alice]\ncaller = root\n", "unknown key 'caller'");
+	expect_value_error("[user:alice]\nmin_uid = 1\n", "unknown key 'min_uid'");
+	expect_value_error("top = 1\n[cgijail]\n", "outside any section");
+}
+
+static void overlong_values_are_refused(void **state)
+{
+	char text[1200];
+
+	(void)state;
+	snprintf(text, sizeof text, "[cgijail]\ncaller = %0900d\n", 7);
+	assert_int_equal(parse(text), CJ_CONFIG_VALUE);
+	assert_non_null(strstr(why, "longer than"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(defaults_are_safe, teardown),
+		cmocka_unit_test_teardown(full_file, teardown),
+		cmocka_unit_test_teardown(user_sections_override, teardown),
+		cmocka_unit_test_teardown(syntax_error_names_the_line, teardown),
+		cmocka_unit_test_teardown(bad_values_are_refused, teardown),
+		cmocka_unit_test_teardown(overlong_values_are_refused, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
