@@ -6,7 +6,6 @@
 
 #include <limits.h>
 #include <stdbool.h>
-#include <stdnoreturn.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -67,12 +66,12 @@ struct request {
 /* log.c: the one log line per request, refusals, the dry-run report */
 void log_open(struct request *rq);
 void log_accept(struct request *rq);
-noreturn void refuse(struct request *rq, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void refuse(struct request *rq, int code, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
 /* dry-run: record a check that passed (no-op in a real run) */
 void passed(struct request *rq, const char *check, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-noreturn void finish_dry_run(struct request *rq);
+void finish_dry_run(struct request *rq) __attribute__((noreturn));
 
 /* start.c: process state before anything else runs */
 void start_clean(struct request *rq, char **envp);
@@ -87,7 +86,7 @@ void require_link_map_unchanged(struct request *rq);
 /* request.c: argv, caller, target */
 void parse_options(struct request *rq, int argc, char **argv);
 void identify_caller(struct request *rq);
-noreturn void print_version(struct request *rq);
+void print_version(struct request *rq) __attribute__((noreturn));
 void require_caller(struct request *rq);
 void require_arguments(struct request *rq);
 void check_command(struct request *rq);
@@ -123,6 +122,6 @@ void check_closure(struct request *rq);
 void build_environment(struct request *rq);
 
 /* exec.c */
-noreturn void exec_program(struct request *rq);
+void exec_program(struct request *rq) __attribute__((noreturn));
 
 #endif

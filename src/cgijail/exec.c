@@ -32,7 +32,7 @@ static void require_same_script(struct request *rq)
 		refuse(rq, CJ_PROG_CHANGED, "%s is not the file that was checked", rq->cmd);
 }
 
-noreturn void exec_program(struct request *rq)
+void exec_program(struct request *rq)
 {
 	reset_signals_for_exec();
 	/* Everything but stdio closes on exec; the log stays usable until then. */

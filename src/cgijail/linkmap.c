@@ -38,6 +38,7 @@ static const ElfW(Dyn) *dynamic_of(const struct dl_phdr_info *info)
 {
 	for (int i = 0; i < info->dlpi_phnum; i++)
 		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+			/* NOLINTNEXTLINE(performance-no-int-to-ptr): load address + vaddr */
 			return (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
 	return NULL;
 }
@@ -46,6 +47,7 @@ static const char *interp_of(const struct dl_phdr_info *info)
 {
 	for (int i = 0; i < info->dlpi_phnum; i++)
 		if (info->dlpi_phdr[i].p_type == PT_INTERP)
+			/* NOLINTNEXTLINE(performance-no-int-to-ptr): load address + vaddr */
 			return (const char *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
 	return NULL;
 }

@@ -165,7 +165,7 @@ static void print_report_json(const struct request *rq, int code)
 	printf("}\n");
 }
 
-static noreturn void report_and_exit(struct request *rq, int code)
+static __attribute__((noreturn)) void report_and_exit(struct request *rq, int code)
 {
 	if (rq->json)
 		print_report_json(rq, code);
@@ -175,12 +175,12 @@ static noreturn void report_and_exit(struct request *rq, int code)
 	_exit(code);
 }
 
-noreturn void finish_dry_run(struct request *rq)
+void finish_dry_run(struct request *rq)
 {
 	report_and_exit(rq, CJ_OK);
 }
 
-noreturn void refuse(struct request *rq, int code, const char *fmt, ...)
+void refuse(struct request *rq, int code, const char *fmt, ...)
 {
 	char detail[2048], reason[2600], safe[2600 * 4];
 	va_list ap;

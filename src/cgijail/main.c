@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-static noreturn void run_request(struct request *rq, int argc, char **argv, char **envp)
+static __attribute__((noreturn)) void run_request(struct request *rq, int argc, char **argv, char **envp)
 {
 	/* Before anything reads the environment or trusts a descriptor. */
 	start_clean(rq, envp);

@@ -53,7 +53,7 @@ static bool caller_is(const struct request *rq, const char *name)
 	return !strcmp(rq->caller, name);
 }
 
-noreturn void print_version(struct request *rq)
+void print_version(struct request *rq)
 {
 	if (rq->caller_uid != 0 && !caller_is(rq, rq->cfg.caller))
 		refuse(rq, CJ_NOT_PERMITTED, "-V is for root and %s, not %s", rq->cfg.caller, rq->caller);

@@ -168,11 +168,9 @@ void json_print_string(FILE *out, const char *str)
 		size_t n;
 		if (*s == '"' || *s == '\\') {
 			fprintf(out, "\\%c", *s++);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(out, "\\u%04x", *s++);
-		} else if (*s < 0x80) {
+		} else if (*s >= 0x20 && *s < 0x7f) {
 			fputc(*s++, out);
-		} else if ((n = utf8_sequence_length(s)) != 0) {
+		} else if (*s >= 0x80 && (n = utf8_sequence_length(s)) != 0) {
 			fwrite(s, 1, n, out);
 			s += n;
 		} else {

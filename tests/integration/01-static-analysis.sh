@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# clang-tidy (.clang-tidy) and cppcheck over every C source: any finding fails.
+set -u
+. "$CJ_TOP/tests/lib/tap.sh"
+cd "$CJ_TOP"
+mapfile -t sources < <(git ls-files 'src/*.c' 2>/dev/null || find src -name '*.c')
+
+out=$(clang-tidy --quiet -p "$CJ_BUILD" "${sources[@]}" 2>&1)
+if grep -qE '(warning|error):' <<<"$out"; then
+	not_ok "clang-tidy: no findings"
+	grep -E '(warning|error):' <<<"$out" | head -40 | sed 's/^/# /'
+else
+	ok "clang-tidy: no findings (${#sources[@]} files)"
+fi
+
+out=$(cppcheck --quiet --enable=warning,portability,performance --std=c11 -D_GNU_SOURCE \
+	--inline-suppr --suppress=missingIncludeSystem --error-exitcode=1 \
+	-I "$CJ_BUILD" -I src/common -I src/closure -I src/cgijail "${sources[@]}" 2>&1)
+if [ $? -ne 0 ] || [ -n "$out" ]; then
+	not_ok "cppcheck: no findings"
+	head -40 <<<"$out" | sed 's/^/# /'
+else
+	ok "cppcheck: no findings"
+fi
+tap_end
