@@ -62,13 +62,17 @@ static bool name_is_wellformed(const char *name, size_t len)
 }
 
 /* Values that a shell would take for a function definition (Shellshock),
- * and a TZ that names a file outside the zoneinfo tree. */
+ * and a TZ that names a file outside the zoneinfo tree (glibc reads
+ * ":/path" and "/path" as file names). */
 static bool value_is_safe(const char *name, size_t len, const char *value)
 {
 	if (!strncmp(value, "() {", 4))
 		return false;
-	if (len == 2 && !strncmp(name, "TZ", 2) && (strstr(value, "..") || value[0] == '/'))
-		return false;
+	if (len == 2 && !strncmp(name, "TZ", 2)) {
+		const char *file = value[0] == ':' ? value + 1 : value;
+		if (file[0] == '/' || strstr(file, ".."))
+			return false;
+	}
 	return true;
 }
 

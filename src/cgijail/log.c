@@ -4,6 +4,7 @@
  * chroot; the file descriptor is close-on-exec so an exec failure can still
  * be logged. Environment values are never logged. */
 #include "cgijail.h"
+#include "cj_build.h"
 #include "closure.h"
 #include "strutil.h"
 
@@ -43,14 +44,30 @@ static void open_syslog(void)
 	}
 }
 
+/* Our effective gid is still the caller's: a log file we create is given
+ * to root's group explicitly, or the web server could read it. */
+static int open_log_file(const char *path)
+{
+	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+	int fd = open(path, flags | O_CREAT | O_EXCL, 0640);
+
+	if (fd >= 0) {
+		if (fchown(fd, 0, 0) < 0) {
+			close(fd);
+			return -1;
+		}
+		return fd;
+	}
+	return errno == EEXIST ? open(path, flags) : -1;
+}
+
 void log_open(struct request *rq)
 {
 	log_ready = true;
 	if (rq->cfg.syslog)
 		open_syslog();
 	if (rq->cfg.log[0]) {
-		rq->log_fd = open(rq->cfg.log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-				  O_CLOEXEC | O_NOCTTY, 0640);
+		rq->log_fd = open_log_file(rq->cfg.log);
 		if (rq->log_fd < 0)
 			refuse(rq, CJ_LOG, "%s: %s", rq->cfg.log, strerror(errno));
 	}
@@ -71,7 +88,7 @@ static void format_ids(const struct request *rq, char *out, size_t len)
 }
 
 /* The request line: time, caller, target, cwd, cmd, decision, reason. */
-static void log_line(const struct request *rq, const char *decision, int code,
+static void log_line(struct request *rq, const char *decision, int code,
 		     const char *reason)
 {
 	char ids[CJ_NAME_MAX * 9], caller[CJ_NAME_MAX * 4], cwd[PATH_MAX * 4 + 1];
@@ -92,9 +109,12 @@ static void log_line(const struct request *rq, const char *decision, int code,
 			 caller, (unsigned long)rq->caller_uid, ids, cwd, cmd, decision, code, why);
 	if (n < 0)
 		return;
-	/* Refused before the config was read: syslog is all there is. */
-	if (!log_ready)
+	/* Refused before the config was read: syslog and the compiled-in log. */
+	if (!log_ready) {
+		log_ready = true;
 		open_syslog();
+		rq->log_fd = open_log_file(CJ_LOG_PATH);
+	}
 	if (syslog_open)
 		syslog(code ? LOG_ERR : LOG_INFO, "%s", line);
 	if (rq->log_fd >= 0)

@@ -52,10 +52,10 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	check_closure(rq);
 	require_link_map_unchanged(rq);
 	build_environment(rq);
-	set_soft_limits(rq);
 	if (rq->mode == MODE_DRY_RUN)
 		finish_dry_run(rq);
 	log_accept(rq);
+	set_soft_limits(rq);
 	exec_program(rq);
 }
 

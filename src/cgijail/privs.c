@@ -39,14 +39,19 @@ static void set_limit(struct request *rq, enum cj_limit_id id, rlim_t soft, rlim
 }
 
 /* While still root: hard limits may be raised, and nice may be negative.
- * Soft limits wait until our own work is done (set_soft_limits). */
+ * Soft limits wait until our own work is done (set_soft_limits). RLIMIT_FSIZE
+ * waits too, wholly: start_clean() lifted it, so it can be lowered later,
+ * and until the request is logged the log file may be larger than the CGI's
+ * limit. */
 void set_hard_limits(struct request *rq)
 {
 	for (int id = 0; id < LIM_COUNT; id++)
-		if (rq->pol.limits[id].set)
+		if (rq->pol.limits[id].set && id != LIM_FSIZE)
 			set_limit(rq, id, rq->pol.limits[id].hard, rq->pol.limits[id].hard);
-	if (setpriority(PRIO_PROCESS, 0, rq->pol.nice) < 0)
+	if (rq->pol.nice_set && setpriority(PRIO_PROCESS, 0, rq->pol.nice) < 0)
 		refuse(rq, CJ_LIMITS, "nice %d: %s", rq->pol.nice, strerror(errno));
+	passed(rq, "limits", "hard limits%s set; soft limits and umask %03o follow just before exec",
+	       rq->pol.nice_set ? " and nice" : "", (unsigned)rq->pol.umask);
 }
 
 void set_soft_limits(struct request *rq)
@@ -60,8 +65,6 @@ void set_soft_limits(struct request *rq)
 	if (!rq->pol.limits[LIM_FSIZE].set)
 		set_limit(rq, LIM_FSIZE, rq->saved_fsize.rlim_cur, rq->saved_fsize.rlim_max);
 	umask(rq->pol.umask);
-	passed(rq, "limits", "umask %03o, nice %d, rlimits applied", (unsigned)rq->pol.umask,
-	       rq->pol.nice);
 }
 
 /* Needs CAP_SETPCAP, so it runs before the uid changes. */

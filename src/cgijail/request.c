@@ -73,8 +73,10 @@ void require_arguments(struct request *rq)
 void require_caller(struct request *rq)
 {
 	if (rq->mode == MODE_DRY_RUN) {
-		if (rq->caller_uid != 0)
+		if (rq->caller_uid != 0) {
+			rq->mode = MODE_RUN; /* an attempt to log, not a report to print */
 			refuse(rq, CJ_NOT_PERMITTED, "--dry-run is for root, not %s", rq->caller);
+		}
 		passed(rq, "caller", "dry run by root (a real request must come from %s)", rq->cfg.caller);
 		return;
 	}
@@ -146,14 +148,20 @@ static void lookup_group(struct request *rq, const char *arg)
 }
 
 /* All of the host's NSS happens here, before chroot: the supplementary
- * groups are computed now and set later with setgroups(), never initgroups(). */
+ * groups are computed now and set later with setgroups(), never initgroups().
+ * Groups below min_gid (root, adm, www-data...) are left out: what min_gid
+ * forbids as the CGI's group it also forbids as a supplementary one. */
 static void lookup_supplementary_groups(struct request *rq)
 {
+	gid_t all[CJ_MAX_GROUPS];
 	int n = CJ_MAX_GROUPS;
 
-	if (getgrouplist(rq->user, rq->gid, rq->groups, &n) < 0)
+	if (getgrouplist(rq->user, rq->gid, all, &n) < 0)
 		refuse(rq, CJ_SETGID, "%s is in more than %d groups", rq->user, CJ_MAX_GROUPS);
-	rq->ngroups = n;
+	rq->ngroups = 0;
+	for (int i = 0; i < n; i++)
+		if (all[i] == rq->gid || (all[i] != 0 && all[i] >= rq->cfg.min_gid))
+			rq->groups[rq->ngroups++] = all[i];
 }
 
 void lookup_target(struct request *rq)

@@ -88,26 +88,28 @@ static int parse_userdir(const char *v, char *out, size_t outlen, char *why, siz
 
 static int parse_safe_path(const char *v, char *out, size_t outlen, char *why, size_t len)
 {
+	const char *p = v;
+
 	if (parse_string(v, out, outlen, why, len) < 0)
 		return -1;
-	for (const char *p = v; *p; p = strchr(p, ':') ? strchr(p, ':') + 1 : p + strlen(p)) {
+	/* An empty element ("a::b", a leading or trailing ':') means the cwd. */
+	for (;;) {
 		if (*p != '/') {
 			snprintf(why, len, "'%s': every directory must be absolute", v);
 			return -1;
 		}
+		p = strchr(p, ':');
+		if (!p)
+			return 0;
+		p++;
 	}
-	if (v[0] == '\0') {
-		snprintf(why, len, "safe_path is empty");
-		return -1;
-	}
-	return 0;
 }
 
 static int parse_number(const char *v, unsigned long long max, unsigned long long *out,
 			char *why, size_t len)
 {
 	if (!parse_decimal(v, max, out)) {
-		snprintf(why, len, "'%s' is not a number from 0 to %llu", v, max);
+		snprintf(why, len, "'%s' is not a whole number up to %llu", v, max);
 		return -1;
 	}
 	return 0;
@@ -133,16 +135,21 @@ bad:
 	return -1;
 }
 
-static int parse_nice(const char *v, int *out, char *why, size_t len)
+static int parse_nice(const char *v, struct cj_policy *p, char *why, size_t len)
 {
 	unsigned long long n;
 	bool negative = v[0] == '-';
 
+	if (!strcmp(v, "inherit")) {
+		p->nice_set = false;
+		return 0;
+	}
 	if (!parse_decimal(v + negative, 20, &n) || (!negative && n > 19)) {
-		snprintf(why, len, "'%s' is not a nice value from -20 to 19", v);
+		snprintf(why, len, "'%s' is not a nice value from -20 to 19, or inherit", v);
 		return -1;
 	}
-	*out = negative ? -(int)n : (int)n;
+	p->nice = negative ? -(int)n : (int)n;
+	p->nice_set = true;
 	return 0;
 }
 
@@ -261,7 +268,7 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 	if (!strcmp(key, "umask"))
 		return parse_umask(v, &p->umask, why, len);
 	if (!strcmp(key, "nice"))
-		return parse_nice(v, &p->nice, why, len);
+		return parse_nice(v, p, why, len);
 	if (!strcmp(key, "bind"))
 		return parse_bind(v, &p->bind_now, why, len);
 	if (!strcmp(key, "check"))
@@ -551,8 +558,12 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 		p->require_jail ? "yes" : "no");
 	fprintf(out, "docroot = %s\nuserdir = %s\nsafe_path = %s\n", p->docroot, p->userdir,
 		p->safe_path);
-	fprintf(out, "umask = %03o\nnice = %d\nbind = %s\ncheck = %s\n", (unsigned)p->umask,
-		p->nice, p->bind_now ? "now" : "lazy", checks[p->check]);
+	fprintf(out, "umask = %03o\n", (unsigned)p->umask);
+	if (p->nice_set)
+		fprintf(out, "nice = %d\n", p->nice);
+	else
+		fprintf(out, "nice = inherit\n");
+	fprintf(out, "bind = %s\ncheck = %s\n", p->bind_now ? "now" : "lazy", checks[p->check]);
 	for (int i = 0; i < LIM_COUNT; i++)
 		print_limit(out, limit_names[i], &p->limits[i]);
 }

@@ -26,6 +26,7 @@ struct cj_policy {
 	char userdir[256];         /* relative to the user's home */
 	char safe_path[1024];
 	mode_t umask;
+	bool nice_set;             /* false: the CGI keeps the caller's nice value */
 	int nice;
 	bool bind_now;
 	enum cj_check_level check;

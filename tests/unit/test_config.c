@@ -52,6 +52,7 @@ static void defaults_are_safe(void **state)
 	assert_true(cfg.defaults.limits[LIM_CORE].set);
 	assert_int_equal(cfg.defaults.limits[LIM_CORE].hard, 0);
 	assert_false(cfg.defaults.limits[LIM_CPU].set);
+	assert_false(cfg.defaults.nice_set);
 }
 
 static void full_file(void **state)
@@ -68,6 +69,7 @@ static void full_file(void **state)
 	assert_int_equal(cfg.min_gid, 3000);
 	assert_int_equal(cfg.defaults.umask, 027);
 	assert_int_equal(cfg.defaults.nice, 10);
+	assert_true(cfg.defaults.nice_set);
 	assert_false(cfg.defaults.bind_now);
 	assert_int_equal(cfg.defaults.check, CHECK_FILES);
 	assert_false(cfg.syslog);
@@ -134,6 +136,9 @@ static void bad_values_are_refused(void **state)
 	expect_value_error("[cgijail]\ndocroot = /srv/%z\n", "%u");
 	expect_value_error("[cgijail]\nuserdir = ../x\n", "userdir");
 	expect_value_error("[cgijail]\nsafe_path = bin:/usr/bin\n", "absolute");
+	expect_value_error("[cgijail]\nsafe_path = /usr/bin:\n", "absolute");
+	expect_value_error("[cgijail]\nsafe_path = /usr/bin::/bin\n", "absolute");
+	expect_value_error("[cgijail]\nsafe_path = :/bin\n", "absolute");
 	expect_value_error("[cgijail]\ncaller =\n", "caller");
 	expect_value_error("[limits]\ncpu = 20:10\n", "soft limit above hard");
 	expect_value_error("[limits]\nas = 12Q\n", "as");

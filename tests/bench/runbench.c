@@ -1,0 +1,64 @@
+/* runbench N CMD [ARG...]: fork, exec and wait for CMD N times (stdout and
+ * stderr to /dev/null); print "median_us p99_us" of the wall time of each. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static double run_once(char **argv, int devnull)
+{
+	double t0 = now_us();
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "runbench: %s failed\n", argv[0]);
+		exit(1);
+	}
+	return now_us() - t0;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 2 ? atoi(argv[1]) : 0;
+	int devnull = open("/dev/null", O_WRONLY);
+	double *t;
+
+	if (n <= 0 || devnull < 0) {
+		fprintf(stderr, "usage: runbench N CMD [ARG...]\n");
+		return 2;
+	}
+	t = calloc((size_t)n, sizeof *t);
+	if (!t)
+		return 1;
+	for (int i = 0; i < n / 10 + 1; i++)
+		run_once(argv + 2, devnull);
+	for (int i = 0; i < n; i++)
+		t[i] = run_once(argv + 2, devnull);
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	printf("%.1f %.1f\n", t[n / 2], t[(n * 99) / 100]);
+	return 0;
+}
