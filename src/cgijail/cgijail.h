@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -61,6 +62,7 @@ struct request {
 	int log_fd;
 	struct cl_report closure;
 	bool closure_ran;
+	void *seccomp;         /* the filter built before chroot, loaded before exec */
 };
 
 /* log.c: the one log line per request, refusals, the dry-run report */
@@ -117,6 +119,11 @@ void set_soft_limits(struct request *rq);
 
 /* closure.c: the jail library check, run after the drop */
 void check_closure(struct request *rq);
+
+/* seccomp.c */
+void build_seccomp_filter(struct request *rq);
+void load_seccomp_filter(struct request *rq);
+void print_seccomp_policy(FILE *out, const struct cj_policy *pol);
 
 /* environ.c */
 void build_environment(struct request *rq);

@@ -42,6 +42,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	return_to_root(rq);
 
 	/* Into the jail, and root is gone for good. */
+	build_seccomp_filter(rq);
 	record_link_map(rq);
 	enter_jail(rq);
 	set_hard_limits(rq);
@@ -56,6 +57,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 		finish_dry_run(rq);
 	log_accept(rq);
 	set_soft_limits(rq);
+	load_seccomp_filter(rq);
 	exec_program(rq);
 }
 

@@ -60,6 +60,7 @@ void print_version(struct request *rq)
 	printf("cgijail %s\n", CJ_VERSION);
 	printf("config = %s\n", CJ_CONFIG_PATH);
 	cj_config_print(stdout, &rq->cfg);
+	print_seccomp_policy(stdout, &rq->cfg.defaults);
 	fflush(stdout);
 	_exit(CJ_OK);
 }

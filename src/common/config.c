@@ -163,6 +163,17 @@ static int parse_bind(const char *v, bool *now, char *why, size_t len)
 	return -1;
 }
 
+static int parse_choice(const char *v, const char *yes, const char *no, bool *out,
+			const char *key, char *why, size_t len)
+{
+	if (!strcmp(v, yes) || !strcmp(v, no)) {
+		*out = !strcmp(v, yes);
+		return 0;
+	}
+	snprintf(why, len, "%s '%s' is not %s or %s", key, v, yes, no);
+	return -1;
+}
+
 static int parse_check(const char *v, enum cj_check_level *out, char *why, size_t len)
 {
 	static const char *const names[] = { "off", "files", "full" };
@@ -273,6 +284,10 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 		return parse_bind(v, &p->bind_now, why, len);
 	if (!strcmp(key, "check"))
 		return parse_check(v, &p->check, why, len);
+	if (!strcmp(key, "seccomp"))
+		return parse_choice(v, "default", "off", &p->seccomp, key, why, len);
+	if (!strcmp(key, "seccomp_action"))
+		return parse_choice(v, "kill", "errno", &p->seccomp_kill, key, why, len);
 	return 1;
 }
 
@@ -318,6 +333,7 @@ static void set_defaults(struct cj_config *cfg)
 	p->umask = 022;
 	p->bind_now = true;
 	p->check = CHECK_FULL;
+	p->seccomp = true;
 	p->limits[LIM_CORE] = (struct cj_limit){ true, 0, 0 };
 }
 
@@ -326,6 +342,7 @@ static void set_defaults(struct cj_config *cfg)
 static char syntax_error[512];
 
 /* iniparser reports syntax errors (with the line number) through this. */
+__attribute__((format(printf, 1, 2)))
 static int capture_syntax_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -30,6 +30,8 @@ struct cj_policy {
 	int nice;
 	bool bind_now;
 	enum cj_check_level check;
+	bool seccomp;              /* the default filter (seccomp = default), or off */
+	bool seccomp_kill;         /* seccomp_action = kill; else EPERM */
 	struct cj_limit limits[LIM_COUNT];
 };
 

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Root integration tests of cgijail's seccomp filter: a static probe CGI
+# (tests/integration/probes/seccomp_probe.c) tries every denied call with
+# harmless arguments inside a real jail, run by the setuid binary as Apache
+# would. The same probe with seccomp = off is the control: it shows which
+# calls the kernel itself would have let through. TAP on stdout; exits 0.
+CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$CJ_TOP/tests/lib/tap.sh"
+. "$CJ_TOP/tests/lib/cgijail.sh"
+
+write_conf() {
+	cj_conf <<EOF
+# cgijail integration tests ($0)
+[cgijail]
+caller = www-data
+min_uid = $CJ_UID_MIN
+min_gid = $CJ_UID_MIN
+syslog = no
+jail_root = $CJ_SRV/jails/%u
+docroot = $CJ_SRV/jails/%u/var/www
+$1
+
+[user:cjtsecoff]
+seccomp = off
+
+[user:cjtseckill]
+seccomp_action = kill
+EOF
+}
+
+setup() {
+	cj_install || return 2
+	gcc -static -O1 -Wall -o "$CJ_WORK/probe" "$CJ_TOP/tests/integration/probes/seccomp_probe.c" || return 2
+	local u j
+	for u in cjtsec cjtsecoff cjtseckill; do
+		cj_user "$u" || return 2
+		j=$(cj_jail "$u") && cj_site "$u" || return 2
+		cj_cgi "$CJ_WORK/probe" "$j/var/www/cgi-bin/probe.cgi" "$u:$u" || return 2
+	done
+	write_conf ""
+}
+
+if ! setup >"$CJ_WORK/setup.log" 2>&1; then
+	not_ok "setup"; diag "$(tail -n 30 "$CJ_WORK/setup.log")"; tap_end; exit 0
+fi
+
+reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_WANT_UID=; CJ_STDIN=; }
+probe() { reset_run; cj_run "$CJ_SRV/jails/$1/var/www/cgi-bin" "$1" "$1" probe.cgi "${@:2}"; }
+# result NAME: what the probe printed for NAME.
+result() { cj_val "$1"; }
+
+# Calls the filter denies, and the result each must get under it.
+DENIED="ptrace process_vm_readv unshare_user unshare_mount unshare_net setns clone_user
+	bpf perf_event_open userfaultfd keyctl add_key request_key settimeofday clock_settime
+	adjtimex iopl ioperm personality_rie personality_top tiocsti mount acct i386_abi x32_abi"
+ALLOWED="getpid unshare_none clone_plain personality_query personality_linux"
+
+all_are() {
+	local want=$1 name bad=0; shift
+	for name in "$@"; do
+		[ "$(result "$name")" = "$want" ] || { diag "$name: got '$(result "$name")', want $want"; bad=1; }
+	done
+	return $bad
+}
+
+# ---- default filter, deny with EPERM ----
+
+probe cjtsec
+cj_expect "seccomp default: the probe ran to its end inside the jail" \
+	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [ -n "$(result x32_abi)" ]'
+# shellcheck disable=SC2086
+cj_expect "seccomp default: every denied call fails with EPERM" 'all_are EPERM $DENIED'
+# shellcheck disable=SC2086
+cj_expect "seccomp default: ordinary calls (getpid, fork, unshare(0), personality query/default) still work" \
+	'all_are ok $ALLOWED'
+cj_expect "seccomp default: clone3 fails with ENOSYS (libc falls back to clone, whose flags are filtered)" \
+	'[ "$(result clone3)" = ENOSYS ]'
+
+# ---- the control: seccomp = off ----
+
+probe cjtsecoff
+cj_expect "seccomp = off: the probe ran" '[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ]'
+cj_expect "seccomp = off: what the kernel alone allows the customer is allowed (ptrace ESRCH, personality, adjtimex, clone3 reaches the kernel)" \
+	'[ "$(result ptrace)" = ESRCH ] && [ "$(result personality_rie)" = ok ] && [ "$(result adjtimex)" = ok ] && [ "$(result clone3)" != ENOSYS ] && [ "$(result process_vm_readv)" = ok ]'
+# shellcheck disable=SC2086
+cj_expect "seccomp = off: ordinary calls work" 'all_are ok $ALLOWED'
+
+# ---- seccomp_action = kill ----
+
+probe cjtseckill ptrace
+cj_expect "seccomp_action = kill: the CGI's first denied call kills it with SIGSYS (exit 159), the log has exec" \
+	'[ "$CJ_RC" = 159 ] && grep -q "decision=exec" <<<"$CJ_LOGNEW" && grep -q "^MARK $CJ_MARK" <<<"$CJ_OUT" && ! grep -q "^ptrace" <<<"$CJ_OUT"'
+probe cjtseckill
+cj_expect "seccomp_action = kill: calls the filter allows run normally before it" \
+	'[ "$CJ_RC" = 159 ] && [ "$(result getpid)" = ok ] && [ -z "$(result ptrace)" ]'
+
+# ---- -V and --dry-run show the policy ----
+
+reset_run
+cj_run "$CJ_SRV/jails/cjtsec/var/www/cgi-bin" -V
+cj_expect "-V lists the seccomp groups" \
+	'[ "$CJ_RC" = 0 ] && grep -q "^seccomp = default, denied with EPERM" <<<"$CJ_OUT" && grep -q "^seccomp.namespaces = unshare setns clone" <<<"$CJ_OUT" && grep -q "^seccomp.debug = ptrace" <<<"$CJ_OUT"'
+CJ_AS=root
+cj_run "$CJ_SRV/jails/cjtsec/var/www/cgi-bin" --dry-run cjtsec cjtsec probe.cgi
+cj_expect "--dry-run reports the seccomp step" \
+	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +seccomp +[0-9]+ groups denied with EPERM" <<<"$CJ_OUT"'
+cj_run "$CJ_SRV/jails/cjtsecoff/var/www/cgi-bin" --dry-run cjtsecoff cjtsecoff probe.cgi
+cj_expect "--dry-run for a user with seccomp = off says so" \
+	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +seccomp +off" <<<"$CJ_OUT"'
+
+# ---- config errors ----
+
+write_conf "seccomp = strict"
+probe cjtsec
+cj_assert_refused "seccomp = strict (no such value): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp'
+write_conf "seccomp_action = trap"
+probe cjtsec
+cj_assert_refused "seccomp_action = trap (no such value): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp_action'
+write_conf ""
+
+tap_end
