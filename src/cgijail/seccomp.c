@@ -161,7 +161,7 @@ void print_seccomp_policy(FILE *out, const struct cj_policy *pol)
 	for (size_t g = 0; g < NGROUPS; g++) {
 		fprintf(out, "seccomp.%s =", groups[g].group);
 		for (const struct denial *d = groups[g].calls; d->name; d++)
-			if (d == groups[g].calls || strcmp(d->name, d[-1].name))
+			if (d == groups[g].calls || strcmp(d->name, d[-1].name) != 0)
 				fprintf(out, " %s", d->name);
 		fprintf(out, "  (%s)\n", groups[g].why);
 	}

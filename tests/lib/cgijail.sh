@@ -20,7 +20,7 @@
 : "${CJ_BUILD:=$CJ_TOP/build-test}"
 export CJ_TOP CJ_BUILD
 CJ_EXITS=$CJ_TOP/src/common/exits.def
-CJ_CONF_DIR=/etc/cgijail-test
+: "${CJ_CONF_DIR:=/etc/cgijail-test}"
 CJ_CONF=$CJ_CONF_DIR/cgijail.conf
 : "${CJ_LOG:=/var/log/cgijail-test.log}"
 CJ_CALLER=www-data
