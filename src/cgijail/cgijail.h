@@ -63,6 +63,10 @@ struct request {
 	struct cl_report closure;
 	bool closure_ran;
 	void *seccomp;         /* the filter built before chroot, loaded before exec */
+	pid_t pid;             /* ours, as Apache knows it: in every log line */
+	pid_t child;           /* the CGI, seen from the supervisor; 0 in the CGI */
+	bool supervised;       /* in the CGI's process, under a supervisor */
+	int supervisor_pipe[2];
 };
 
 /* log.c: the one log line per request, refusals, the dry-run report */
@@ -74,6 +78,8 @@ void refuse(struct request *rq, int code, const char *fmt, ...)
 void passed(struct request *rq, const char *check, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void finish_dry_run(struct request *rq) __attribute__((noreturn));
+/* the supervisor killed the CGI: the second log line, and one on stderr */
+void log_timeout(struct request *rq);
 
 /* start.c: process state before anything else runs */
 void start_clean(struct request *rq, char **envp);
@@ -116,6 +122,15 @@ void set_hard_limits(struct request *rq);
 void drop_privileges(struct request *rq);
 /* last, as the target: soft limits and umask */
 void set_soft_limits(struct request *rq);
+
+/* namespaces.c: as root, before chroot; private /proc and /tmp after it */
+void enter_namespaces(struct request *rq);
+void mount_private_dirs(struct request *rq);
+
+/* supervise.c: with a timeout or a pid namespace, a parent that waits for
+ * the CGI (chrooted, unprivileged) and passes on its exit status */
+void start_supervisor(struct request *rq);
+void bind_to_supervisor(struct request *rq);
 
 /* closure.c: the jail library check, run after the drop */
 void check_closure(struct request *rq);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,17 +83,26 @@ static void format_ids(const struct request *rq, char *out, size_t len)
 		return;
 	}
 	escape_for_log(user, sizeof user, rq->user);
+	if (!rq->group[0]) {
+		/* refused while looking the group up: its id is not known */
+		snprintf(out, len, "uid=%lu(%s) gid=?", (unsigned long)rq->uid, user);
+		return;
+	}
 	escape_for_log(group, sizeof group, rq->group);
 	snprintf(out, len, "uid=%lu(%s) gid=%lu(%s)", (unsigned long)rq->uid, user,
 		 (unsigned long)rq->gid, group);
 }
 
-/* The request line: time, caller, target, cwd, cmd, decision, reason. */
-static void log_line(struct request *rq, const char *decision, int code,
+/* The request line: time, caller, target, cwd, cmd, decision, reason.
+ * A command longer than check_command() allows is cut (it was refused), so
+ * that the line always fits and ends with the decision and the reason.
+ * Returns false when the log file could not take the whole line. */
+static bool log_line(struct request *rq, const char *decision, int code,
 		     const char *reason)
 {
 	char ids[CJ_NAME_MAX * 9], caller[CJ_NAME_MAX * 4], cwd[PATH_MAX * 4 + 1];
-	char cmd[PATH_MAX * 4 + 1], why[4096], stamp[32], line[16384];
+	char cmd[PATH_MAX * 2 + 1], why[4096], stamp[32];
+	char line[sizeof ids + sizeof caller + sizeof cwd + sizeof cmd + sizeof why + 128];
 	struct tm tm;
 	time_t now = time(NULL);
 
@@ -108,7 +118,7 @@ static void log_line(struct request *rq, const char *decision, int code,
 			 "caller=%s(%lu) %s cwd=\"%s\" cmd=\"%s\" decision=%s code=%d reason=\"%s\"",
 			 caller, (unsigned long)rq->caller_uid, ids, cwd, cmd, decision, code, why);
 	if (n < 0)
-		return;
+		return false;
 	/* Refused before the config was read: syslog and the compiled-in log. */
 	if (!log_ready) {
 		log_ready = true;
@@ -117,13 +127,27 @@ static void log_line(struct request *rq, const char *decision, int code,
 	}
 	if (syslog_open)
 		syslog(code ? LOG_ERR : LOG_INFO, "%s", line);
-	if (rq->log_fd >= 0)
-		dprintf(rq->log_fd, "%s cgijail[%ld]: %s\n", stamp, (long)getpid(), line);
+	if (rq->log_fd < 0)
+		return !rq->cfg.log[0];
+	return dprintf(rq->log_fd, "%s cgijail[%ld]: %s\n", stamp, (long)rq->pid, line) >= 0;
 }
 
+/* No request runs unlogged: a caller's hard RLIMIT_FSIZE that cgijail could
+ * not raise (no CAP_SYS_RESOURCE) must not hide it. */
 void log_accept(struct request *rq)
 {
-	log_line(rq, "exec", CJ_OK, cj_exit_text(CJ_OK));
+	if (!log_line(rq, "exec", CJ_OK, cj_exit_text(CJ_OK)))
+		refuse(rq, CJ_LOG, "%s: the request's line could not be written: %s", rq->cfg.log,
+		       strerror(errno));
+}
+
+void log_timeout(struct request *rq)
+{
+	char reason[256];
+
+	snprintf(reason, sizeof reason, "%s: after %u s", cj_exit_text(CJ_TIMEOUT), rq->pol.timeout);
+	log_line(rq, "timeout", CJ_TIMEOUT, reason);
+	dprintf(STDERR_FILENO, "cgijail: %s\n", reason);
 }
 
 static void record(const char *check, bool ok, const char *detail)
@@ -214,6 +238,11 @@ void refuse(struct request *rq, int code, const char *fmt, ...)
 	if (rq->mode == MODE_DRY_RUN) {
 		record(cj_exit_name(code), false, reason);
 		report_and_exit(rq, code);
+	}
+	/* The supervisor refusing: its CGI must not run on, unsupervised. */
+	if (rq->child > 0) {
+		kill(-rq->child, SIGKILL);
+		kill(rq->child, SIGKILL);
 	}
 	log_line(rq, "refused", code, reason);
 	/* One line on stderr, which Apache copies into error_log next to the request. */

@@ -44,9 +44,13 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	/* Into the jail, and root is gone for good. */
 	build_seccomp_filter(rq);
 	record_link_map(rq);
+	enter_namespaces(rq);
+	start_supervisor(rq);
 	enter_jail(rq);
+	mount_private_dirs(rq);
 	set_hard_limits(rq);
 	drop_privileges(rq);
+	bind_to_supervisor(rq);
 	enter_cwd_in_jail(rq);
 
 	/* As the target, inside the jail: will the program load here? */

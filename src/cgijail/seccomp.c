@@ -5,6 +5,7 @@
  * when no_new_privs is already set. Calls are grouped; the groups are what
  * cgijail -V, --dry-run and the man page show. */
 #include "cgijail.h"
+#include "seccomp_policy.h"
 
 #include <errno.h>
 #include <linux/sched.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 /* One denial: a call, and optionally "argument ARG, masked, equals VALUE",
  * or (ONLY_0_OR_QUERY) "argument ARG is neither 0 nor 0xffffffff". */
@@ -24,49 +26,60 @@ struct denial {
 };
 
 struct deny_group {
-	const char *group;
 	const char *why;
-	struct denial calls[12];
+	struct denial calls[24];
 };
 
 #define CALL(n) { n, 0, ANY, 0, 0 }
 #define FLAG(n, a, f) { n, a, MASKED, f, f }
 #define EQ32(n, a, v) { n, a, MASKED, 0xffffffffU, v }
 
-static const struct deny_group groups[] = {
-	{ "debug", "reading or steering another process, even one of the same customer",
+/* Indexed by the groups of src/common/seccomp_groups.def. */
+static const struct deny_group groups[SG_COUNT] = {
+	[SG_DEBUG] = { "reading or steering another process, even one of the same customer",
 	  { CALL("ptrace"), CALL("process_vm_readv"), CALL("process_vm_writev") } },
-	{ "kexec", "loading a new kernel",
+	[SG_KEXEC] = { "loading a new kernel",
 	  { CALL("kexec_load"), CALL("kexec_file_load") } },
-	{ "modules", "loading kernel code",
+	[SG_MODULES] = { "loading kernel code",
 	  { CALL("init_module"), CALL("finit_module"), CALL("delete_module") } },
-	{ "mount", "changing what the jail sees",
+	[SG_MOUNT] = { "changing what the jail sees",
 	  { CALL("mount"), CALL("umount2"), CALL("pivot_root"), CALL("move_mount"),
 	    CALL("fsopen"), CALL("fsconfig"), CALL("fsmount"), CALL("fspick"),
 	    CALL("open_tree"), CALL("mount_setattr") } },
-	{ "namespaces", "new namespaces, above all user namespaces: the way out of a chroot and into kernel bugs",
+	[SG_NAMESPACES] = { "new namespaces, above all user namespaces: the way out of a chroot and into kernel bugs",
 	  { FLAG("unshare", 0, CLONE_NEWUSER), FLAG("unshare", 0, CLONE_NEWNS),
 	    FLAG("unshare", 0, CLONE_NEWNET), FLAG("unshare", 0, CLONE_NEWPID),
 	    FLAG("unshare", 0, CLONE_NEWIPC), FLAG("unshare", 0, CLONE_NEWUTS),
 	    FLAG("unshare", 0, CLONE_NEWCGROUP), FLAG("unshare", 0, CLONE_NEWTIME),
 	    CALL("setns"), FLAG("clone", 0, CLONE_NEWUSER) } },
-	{ "bpf", "loading programs into the kernel", { CALL("bpf") } },
-	{ "perf", "performance counters: side channels, kernel bugs", { CALL("perf_event_open") } },
-	{ "userfaultfd", "a favourite tool of kernel exploits", { CALL("userfaultfd") } },
-	{ "keyring", "the kernel keyring, shared beyond the jail",
+	[SG_BPF] = { "loading programs into the kernel", { CALL("bpf") } },
+	[SG_PERF] = { "performance counters: side channels, kernel bugs", { CALL("perf_event_open") } },
+	[SG_USERFAULTFD] = { "a favourite tool of kernel exploits", { CALL("userfaultfd") } },
+	[SG_KEYRING] = { "the kernel keyring, shared beyond the jail",
 	  { CALL("keyctl"), CALL("add_key"), CALL("request_key") } },
-	{ "system", "whole-system switches",
+	[SG_SYSTEM] = { "whole-system switches",
 	  { CALL("acct"), CALL("swapon"), CALL("swapoff"), CALL("reboot") } },
-	{ "clock", "setting the system clock",
+	[SG_CLOCK] = { "setting the system clock",
 	  { CALL("settimeofday"), CALL("clock_settime"), CALL("adjtimex"), CALL("clock_adjtime") } },
-	{ "ioport", "raw I/O ports", { CALL("iopl"), CALL("ioperm") } },
-	{ "personality", "execution domains other than the default, such as READ_IMPLIES_EXEC",
+	[SG_IOPORT] = { "raw I/O ports", { CALL("iopl"), CALL("ioperm") } },
+	[SG_PERSONALITY] = { "execution domains other than the default, such as READ_IMPLIES_EXEC",
 	  { { "personality", 0, ONLY_0_OR_QUERY, 0, 0 } } },
-	{ "tty", "pushing input into the terminal of another process",
+	[SG_TTY] = { "pushing input into the terminal of another process",
 	  { EQ32("ioctl", 1, TIOCSTI), EQ32("ioctl", 1, TIOCLINUX) } },
+	[SG_IO_URING] = { "asynchronous I/O that a filter cannot see into; many kernel bugs",
+	  { CALL("io_uring_setup"), CALL("io_uring_enter"), CALL("io_uring_register") } },
+	[SG_OBSOLETE] = { "old interfaces no CGI uses",
+	  { CALL("uselib"), CALL("ustat"), CALL("sysfs"), CALL("lookup_dcookie"),
+	    CALL("quotactl"), CALL("nfsservctl"), CALL("vhangup") } },
+	[SG_SOCKETS] = { "address families a CGI does not use (getaddrinfo copes without netlink)",
+	  { EQ32("socket", 0, AF_NETLINK), EQ32("socket", 0, AF_PACKET), EQ32("socket", 0, AF_KEY),
+	    EQ32("socket", 0, AF_ALG), EQ32("socket", 0, AF_VSOCK), EQ32("socket", 0, AF_XDP),
+	    EQ32("socket", 0, AF_BLUETOOTH), EQ32("socket", 0, AF_CAN), EQ32("socket", 0, AF_TIPC),
+	    EQ32("socket", 0, AF_RDS), EQ32("socket", 0, AF_X25), EQ32("socket", 0, AF_AX25),
+	    EQ32("socket", 0, AF_APPLETALK), EQ32("socket", 0, AF_IPX), EQ32("socket", 0, AF_LLC),
+	    EQ32("socket", 0, AF_NFC), EQ32("socket", 0, AF_KCM), EQ32("socket", 0, AF_QIPCRTR),
+	    EQ32("socket", 0, AF_SMC), EQ32("socket", 0, AF_MCTP) } },
 };
-
-#define NGROUPS (sizeof groups / sizeof groups[0])
 
 static uint32_t deny_action(const struct request *rq)
 {
@@ -118,25 +131,33 @@ static int add_fixed_rules(scmp_filter_ctx ctx, uint32_t action)
 	return seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, action);
 }
 
+static unsigned count_groups(uint32_t mask)
+{
+	return (unsigned)__builtin_popcount(mask);
+}
+
 void build_seccomp_filter(struct request *rq)
 {
 	scmp_filter_ctx ctx;
-	uint32_t action = deny_action(rq);
+	uint32_t action = deny_action(rq), deny = rq->pol.seccomp_deny;
 
-	if (!rq->pol.seccomp) {
+	if (!deny) {
 		passed(rq, "seccomp", "off (seccomp = off)");
 		return;
 	}
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx || add_fixed_rules(ctx, action) < 0)
 		refuse(rq, CJ_SECCOMP, "cannot set up the filter");
-	for (size_t g = 0; g < NGROUPS; g++)
+	for (int g = 0; g < SG_COUNT; g++) {
+		if (!(deny & SG_BIT(g)))
+			continue;
 		for (const struct denial *d = groups[g].calls; d->name; d++)
 			if (add_denial(ctx, action, d) < 0)
 				refuse(rq, CJ_SECCOMP, "cannot add a rule for %s", d->name);
+	}
 	rq->seccomp = ctx;
-	passed(rq, "seccomp", "%zu groups denied with %s", NGROUPS,
-	       rq->pol.seccomp_kill ? "kill" : "EPERM");
+	passed(rq, "seccomp", "%s: %u groups denied with %s", rq->pol.seccomp_name,
+	       count_groups(deny), rq->pol.seccomp_kill ? "kill" : "EPERM");
 }
 
 void load_seccomp_filter(struct request *rq)
@@ -152,14 +173,15 @@ void load_seccomp_filter(struct request *rq)
 
 void print_seccomp_policy(FILE *out, const struct cj_policy *pol)
 {
-	if (!pol->seccomp) {
+	if (!pol->seccomp_deny) {
 		fprintf(out, "seccomp = off\n");
 		return;
 	}
-	fprintf(out, "seccomp = default, denied with %s; clone3 answers ENOSYS; i386 and x32 calls denied\n",
-		pol->seccomp_kill ? "kill" : "EPERM");
-	for (size_t g = 0; g < NGROUPS; g++) {
-		fprintf(out, "seccomp.%s =", groups[g].group);
+	fprintf(out, "seccomp = %s, denied with %s; clone3 answers ENOSYS; i386 and x32 calls denied\n",
+		pol->seccomp_name, pol->seccomp_kill ? "kill" : "EPERM");
+	for (int g = 0; g < SG_COUNT; g++) {
+		fprintf(out, "seccomp.%s = %s", cj_seccomp_group_name(g),
+			pol->seccomp_deny & SG_BIT(g) ? "denied:" : "allowed:");
 		for (const struct denial *d = groups[g].calls; d->name; d++)
 			if (d == groups[g].calls || strcmp(d->name, d[-1].name) != 0)
 				fprintf(out, " %s", d->name);

@@ -62,6 +62,7 @@ void start_clean(struct request *rq, char **envp)
 	environ = empty_env;
 	rq->log_fd = rq->jail_fd = rq->cwd_fd = rq->prog_fd = -1;
 	rq->caller_uid = getuid();
+	rq->pid = getpid();
 	open_missing_stdio();
 	close_range(3, ~0U, 0);
 	reset_signals();

@@ -2,11 +2,13 @@
 #include "cj_build.h"
 #include "cj_exit.h"
 #include "safepath.h"
+#include "seccomp_policy.h"
 #include "strutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <iniparser.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -174,6 +176,71 @@ static int parse_choice(const char *v, const char *yes, const char *no, bool *ou
 	return -1;
 }
 
+static const struct {
+	const char *name;
+	int flag;
+} ns_names[] = {
+	{ "pid", CLONE_NEWPID }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
+	{ "uts", CLONE_NEWUTS }, { "mount", CLONE_NEWNS },
+};
+
+#define N_NS (sizeof ns_names / sizeof ns_names[0])
+
+/* "none" or a comma-separated list of pid, ipc, net, uts, mount */
+static int parse_namespaces(const char *v, int *out, char *why, size_t len)
+{
+	char list[64], *save = NULL;
+
+	*out = 0;
+	if (!strcmp(v, "none"))
+		return 0;
+	if (format_checked(list, sizeof list, "%s", v) < 0 || !list[0])
+		goto bad;
+	for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		while (i < N_NS && strcmp(w, ns_names[i].name) != 0)
+			i++;
+		if (i == N_NS)
+			goto bad;
+		*out |= ns_names[i].flag;
+	}
+	return 0;
+bad:
+	snprintf(why, len, "'%s' is not none or a list of pid, ipc, net, uts, mount", v);
+	return -1;
+}
+
+/* The names of the CLONE_NEW* flags in FLAGS, comma-separated, or "none". */
+static void format_namespaces(int flags, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < N_NS; i++)
+		if (flags & ns_names[i].flag)
+			used += (size_t)snprintf(out + used, len - used, "%s%s", used ? "," : "",
+						 ns_names[i].name);
+	if (!used)
+		snprintf(out, len, "none");
+}
+
+/* "off", "0" or a number of seconds up to a day */
+static int parse_timeout(const char *v, unsigned *out, char *why, size_t len)
+{
+	unsigned long long n;
+
+	if (!strcmp(v, "off")) {
+		*out = 0;
+		return 0;
+	}
+	if (!parse_decimal(v, 86400, &n)) {
+		snprintf(why, len, "'%s' is not off or a number of seconds (at most 86400)", v);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
 static int parse_check(const char *v, enum cj_check_level *out, char *why, size_t len)
 {
 	static const char *const names[] = { "off", "files", "full" };
@@ -285,9 +352,14 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 	if (!strcmp(key, "check"))
 		return parse_check(v, &p->check, why, len);
 	if (!strcmp(key, "seccomp"))
-		return parse_choice(v, "default", "off", &p->seccomp, key, why, len);
+		return cj_seccomp_policy_parse(v, &p->seccomp_deny, p->seccomp_name,
+					       sizeof p->seccomp_name, why, len);
 	if (!strcmp(key, "seccomp_action"))
 		return parse_choice(v, "kill", "errno", &p->seccomp_kill, key, why, len);
+	if (!strcmp(key, "namespaces"))
+		return parse_namespaces(v, &p->namespaces, why, len);
+	if (!strcmp(key, "timeout"))
+		return parse_timeout(v, &p->timeout, why, len);
 	return 1;
 }
 
@@ -333,7 +405,8 @@ static void set_defaults(struct cj_config *cfg)
 	p->umask = 022;
 	p->bind_now = true;
 	p->check = CHECK_FULL;
-	p->seccomp = true;
+	cj_seccomp_policy_parse("default", &p->seccomp_deny, p->seccomp_name,
+				sizeof p->seccomp_name, NULL, 0);
 	p->limits[LIM_CORE] = (struct cj_limit){ true, 0, 0 };
 }
 
@@ -565,6 +638,7 @@ static void print_limit(FILE *out, const char *name, const struct cj_limit *l)
 void cj_config_print(FILE *out, const struct cj_config *cfg)
 {
 	static const char *const checks[] = { "off", "files", "full" };
+	char ns[64];
 	const struct cj_policy *p = &cfg->defaults;
 
 	fprintf(out, "caller = %s\nmin_uid = %lu\nmin_gid = %lu\n", cfg->caller,
@@ -581,6 +655,12 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 	else
 		fprintf(out, "nice = inherit\n");
 	fprintf(out, "bind = %s\ncheck = %s\n", p->bind_now ? "now" : "lazy", checks[p->check]);
+	format_namespaces(p->namespaces, ns, sizeof ns);
+	fprintf(out, "namespaces = %s\n", ns);
+	if (p->timeout)
+		fprintf(out, "timeout = %u\n", p->timeout);
+	else
+		fprintf(out, "timeout = off\n");
 	for (int i = 0; i < LIM_COUNT; i++)
 		print_limit(out, limit_names[i], &p->limits[i]);
 }

@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/types.h>
@@ -30,8 +31,11 @@ struct cj_policy {
 	int nice;
 	bool bind_now;
 	enum cj_check_level check;
-	bool seccomp;              /* the default filter (seccomp = default), or off */
+	uint32_t seccomp_deny;     /* SG_BIT()s of the denied groups; 0: no filter */
+	char seccomp_name[PATH_MAX]; /* default, strict, off or the policy file */
 	bool seccomp_kill;         /* seccomp_action = kill; else EPERM */
+	int namespaces;            /* CLONE_NEW* flags; 0: none */
+	unsigned timeout;          /* wall-clock seconds; 0: none */
 	struct cj_limit limits[LIM_COUNT];
 };
 

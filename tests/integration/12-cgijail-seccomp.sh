@@ -8,6 +8,8 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"
 
+POLICY=$CJ_CONF_DIR/seccomp-test.policy
+
 write_conf() {
 	cj_conf <<EOF
 # cgijail integration tests ($0)
@@ -25,6 +27,12 @@ seccomp = off
 
 [user:cjtseckill]
 seccomp_action = kill
+
+[user:cjtsecstrict]
+seccomp = strict
+
+[user:cjtsecfile]
+seccomp = $POLICY
 EOF
 }
 
@@ -32,7 +40,12 @@ setup() {
 	cj_install || return 2
 	gcc -static -O1 -Wall -o "$CJ_WORK/probe" "$CJ_TOP/tests/integration/probes/seccomp_probe.c" || return 2
 	local u j
-	for u in cjtsec cjtsecoff cjtseckill; do
+	# A policy file: the default set, ptrace allowed (a debugging customer),
+	# io_uring denied. Root-owned like the config, every directory above too.
+	cj_atexit 'rm -f -- "$POLICY"'
+	printf '# test policy\nallow debug\ndeny io_uring   # comment\n\n' >"$POLICY"
+	chmod 0644 "$POLICY"
+	for u in cjtsec cjtsecoff cjtseckill cjtsecstrict cjtsecfile; do
 		cj_user "$u" || return 2
 		j=$(cj_jail "$u") && cj_site "$u" || return 2
 		cj_cgi "$CJ_WORK/probe" "$j/var/www/cgi-bin/probe.cgi" "$u:$u" || return 2
@@ -94,25 +107,51 @@ probe cjtseckill
 cj_expect "seccomp_action = kill: calls the filter allows run normally before it" \
 	'[ "$CJ_RC" = 159 ] && [ "$(result getpid)" = ok ] && [ -z "$(result ptrace)" ]'
 
+# ---- seccomp = strict and a policy file ----
+
+probe cjtsecstrict
+# shellcheck disable=SC2086
+cj_expect "seccomp = strict: the default denials hold" 'all_are EPERM $DENIED'
+cj_expect "seccomp = strict: io_uring, obsolete calls and unused socket families (netlink, packet) are denied too" \
+	'all_are EPERM io_uring_setup ustat socket_netlink socket_packet'
+cj_expect "seccomp = strict: AF_UNIX and AF_INET sockets still work" 'all_are ok socket_unix socket_inet'
+probe cjtsec
+cj_expect "seccomp = default: io_uring, netlink and packet sockets are not filtered (the kernel answers)" \
+	'[ "$(result io_uring_setup)" != EPERM ] && [ "$(result socket_netlink)" = ok ] && all_are ok socket_unix socket_inet'
+probe cjtsecfile
+cj_expect "seccomp = FILE (allow debug, deny io_uring): ptrace reaches the kernel, io_uring is denied, the rest of the default holds" \
+	'[ "$(result ptrace)" = ESRCH ] && all_are EPERM io_uring_setup unshare_user mount keyctl && [ "$(result socket_netlink)" = ok ]'
+chmod 0666 "$POLICY"
+probe cjtsecfile
+cj_assert_refused "seccomp = FILE writable by others: CJ_CONFIG_VALUE, naming the file" CJ_CONFIG_VALUE 'seccomp-test.policy is writable by group or others'
+chmod 0644 "$POLICY"
+echo "deny nosuchgroup" >>"$POLICY"
+probe cjtsecfile
+cj_assert_refused "seccomp = FILE naming an unknown group: CJ_CONFIG_VALUE with file and line" CJ_CONFIG_VALUE 'seccomp-test.policy:5: unknown group .nosuchgroup.'
+sed -i '$d' "$POLICY"
+
 # ---- -V and --dry-run show the policy ----
 
 reset_run
 cj_run "$CJ_SRV/jails/cjtsec/var/www/cgi-bin" -V
 cj_expect "-V lists the seccomp groups" \
-	'[ "$CJ_RC" = 0 ] && grep -q "^seccomp = default, denied with EPERM" <<<"$CJ_OUT" && grep -q "^seccomp.namespaces = unshare setns clone" <<<"$CJ_OUT" && grep -q "^seccomp.debug = ptrace" <<<"$CJ_OUT"'
+	'[ "$CJ_RC" = 0 ] && grep -q "^seccomp = default, denied with EPERM" <<<"$CJ_OUT" && grep -q "^seccomp.namespaces = denied: unshare setns clone" <<<"$CJ_OUT" && grep -q "^seccomp.debug = denied: ptrace" <<<"$CJ_OUT" && grep -q "^seccomp.io_uring = allowed: io_uring_setup" <<<"$CJ_OUT"'
 CJ_AS=root
 cj_run "$CJ_SRV/jails/cjtsec/var/www/cgi-bin" --dry-run cjtsec cjtsec probe.cgi
 cj_expect "--dry-run reports the seccomp step" \
-	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +seccomp +[0-9]+ groups denied with EPERM" <<<"$CJ_OUT"'
+	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +seccomp +default: 14 groups denied with EPERM" <<<"$CJ_OUT"'
 cj_run "$CJ_SRV/jails/cjtsecoff/var/www/cgi-bin" --dry-run cjtsecoff cjtsecoff probe.cgi
 cj_expect "--dry-run for a user with seccomp = off says so" \
 	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +seccomp +off" <<<"$CJ_OUT"'
 
 # ---- config errors ----
 
-write_conf "seccomp = strict"
+write_conf "seccomp = paranoid"
 probe cjtsec
-cj_assert_refused "seccomp = strict (no such value): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp'
+cj_assert_refused "seccomp = paranoid (no such value): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp.*paranoid.*not default, strict, off or an absolute file name'
+write_conf "seccomp = etc/policy"
+probe cjtsec
+cj_assert_refused "seccomp = a relative file name: CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp.*etc/policy'
 write_conf "seccomp_action = trap"
 probe cjtsec
 cj_assert_refused "seccomp_action = trap (no such value): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp_action'

@@ -24,8 +24,15 @@ CJ_EXITS=$CJ_TOP/src/common/exits.def
 CJ_CONF=$CJ_CONF_DIR/cgijail.conf
 : "${CJ_LOG:=/var/log/cgijail-test.log}"
 CJ_CALLER=www-data
-CJ_UID_MIN=42000
-CJ_UID_MAX=42999
+# The uid range is this run's alone: every suite sweeps its range clean at
+# start and at exit. Runs with their own config dir (parallel development
+# builds) get their own range, derived from the directory's name.
+if [ "$CJ_CONF_DIR" = /etc/cgijail-test ]; then
+	CJ_UID_MIN=42000
+else
+	CJ_UID_MIN=$((43000 + ($(printf %s "$CJ_CONF_DIR" | cksum | cut -d' ' -f1) % 40) * 1000))
+fi
+CJ_UID_MAX=$((CJ_UID_MIN + 999))
 CJ_MARK=CJT-CGI-RAN
 CJ_SRC_BIN=$CJ_BUILD/src/cgijail/cgijail
 
@@ -177,6 +184,7 @@ cj_atexit _cjt_cleanup
 # The config and its directory as they were before the suite, kept where an
 # interrupted (SIGKILLed) run leaves them for the next run to put back first.
 _cjt_saved=/var/lib/cgijail-test-saved
+[ "$CJ_CONF_DIR" = /etc/cgijail-test ] || _cjt_saved=$_cjt_saved.${CJ_CONF_DIR##*/}
 
 _cjt_restore_conf() {
 	local m u g

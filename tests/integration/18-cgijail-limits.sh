@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Root integration tests of cgijail's resource limits and wall-clock timeout:
+# a static probe CGI (tests/integration/probes/limits_probe.c) runs into each
+# limit of [limits] inside a real jail, run by the setuid binary as Apache
+# would; the timeout's supervisor kills a sleeping CGI and its child, passes
+# on exit statuses and Apache's SIGTERM, and takes the CGI with it when it is
+# killed itself. TAP on stdout; exits 0.
+CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$CJ_TOP/tests/lib/tap.sh"
+. "$CJ_TOP/tests/lib/cgijail.sh"
+
+write_conf() {
+	cj_conf <<EOF
+# cgijail integration tests ($0)
+[cgijail]
+caller = www-data
+min_uid = $CJ_UID_MIN
+min_gid = $CJ_UID_MIN
+syslog = no
+jail_root = $CJ_SRV/jails/%u
+docroot = $CJ_SRV/jails/%u/var/www
+
+[user:cjtlim]
+cpu = 1:2
+as = 512M
+data = 64M
+stack = 256K
+nproc = 4
+nofile = 20
+fsize = 64K
+core = 0
+nice = 7
+
+[user:cjttime]
+timeout = 1
+
+[user:cjtlong]
+timeout = 30
+EOF
+}
+
+setup() {
+	cj_install || return 2
+	gcc -static -O1 -Wall -o "$CJ_WORK/probe" "$CJ_TOP/tests/integration/probes/limits_probe.c" 2>"$CJ_WORK/cc.log" ||
+		{ cat "$CJ_WORK/cc.log"; return 2; }
+	local u j
+	for u in cjtlim cjtfree cjttime cjtlong; do
+		cj_user "$u" || return 2
+		j=$(cj_jail "$u") && cj_site "$u" || return 2
+		cj_cgi "$CJ_WORK/probe" "$j/var/www/cgi-bin/probe.cgi" "$u:$u" || return 2
+	done
+	write_conf
+}
+
+if ! setup >"$CJ_WORK/setup.log" 2>&1; then
+	not_ok "setup"; diag "$(tail -n 30 "$CJ_WORK/setup.log")"; tap_end; exit 0
+fi
+
+reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_WANT_UID=; CJ_STDIN=; }
+bin() { echo "$CJ_SRV/jails/$1/var/www/cgi-bin"; }
+probe() { reset_run; cj_run "$(bin "$1")" "$1" "$1" probe.cgi "${@:2}"; }
+result() { cj_val "$1"; }
+
+# ---- each limit, hit ----
+
+probe cjtlim cpu
+cj_expect "cpu = 1:2: a CGI in an endless loop dies of SIGXCPU after a second of CPU (exit 152)" \
+	'[ "$CJ_RC" = 152 ] && [ "$CJ_RAN" = 1 ]'
+probe cjtlim as
+cj_expect "as = 512M: allocating 1 GiB fails with ENOMEM" '[ "$(result as)" = ENOMEM ]'
+probe cjtfree as
+cj_expect "control, no limits: allocating 1 GiB works" '[ "$(result as)" = ok ]'
+probe cjtlim data
+cj_expect "data = 64M: allocating 128 MiB fails with ENOMEM" '[ "$(result data)" = ENOMEM ]'
+probe cjtfree data
+cj_expect "control: allocating 128 MiB works" '[ "$(result data)" = ok ]'
+probe cjtlim stack
+cj_expect "stack = 256K: deep recursion dies of SIGSEGV (exit 139)" '[ "$CJ_RC" = 139 ] && [ "$CJ_RAN" = 1 ]'
+probe cjtlim nproc
+cj_expect "nproc = 4: the CGI's fork fails with EAGAIN before a fourth process" \
+	'[[ "$(result nproc)" =~ ^EAGAIN\ after\ [1-3]$ ]]'
+probe cjtfree nproc
+cj_expect "control: 64 forks work" '[ "$(result nproc)" = "none after 64" ]'
+probe cjtlim nofile
+cj_expect "nofile = 20: the 18th open fails with EMFILE (0-2 are stdio)" '[ "$(result nofile)" = "EMFILE after 17" ]'
+probe cjtlim fsize
+cj_expect "fsize = 64K: a file stops at 65536 bytes, the next write fails with EFBIG" \
+	'[ "$(result fsize)" = "65536 EFBIG" ] && [ ! -e "$(bin cjtlim)/fsize.out" ]'
+probe cjtfree fsize
+cj_expect "control: 2 MiB are written" '[ "$(result fsize)" = "1048576 ok" ]'
+probe cjtlim core
+cj_expect "core = 0: the CGI cannot raise its core limit (hard limit 0: EPERM)" '[ "$(result core)" = EPERM ]'
+probe cjtlim nice
+cj_expect "nice = 7: the CGI runs at nice 7" '[ "$(result nice)" = 7 ]'
+
+# ---- the timeout and its supervisor ----
+
+# pids_gone USER [N]: the pids the sleeping probe wrote (the CGI, its child;
+# only the first N) are no longer running.
+pids_gone() {
+	local p
+	for p in $(head -c 1000 "$(bin "$1")/pids" 2>/dev/null | tr ' ' '\n' | head -n "${2:-2}"); do
+		[ -d "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null && { diag "pid $p still runs"; return 1; }
+	done
+	[ -s "$(bin "$1")/pids" ] || { diag "no pids file"; return 1; }
+}
+
+probe cjttime sleep 30
+cj_expect "timeout = 1: a CGI sleeping 30 s is killed; exit $(cj_code CJ_TIMEOUT)" \
+	'[ "$CJ_RC" = "$(cj_code CJ_TIMEOUT)" ] && grep -q "^sleeping" <<<"$CJ_OUT" && ! grep -q "^woke" <<<"$CJ_OUT"'
+cj_expect "timeout: the log has the exec line, then decision=timeout with the reason; one line on stderr" \
+	'[ "$(grep -c . <<<"$CJ_LOGNEW")" = 2 ] && grep -q "decision=exec" <<<"$(head -1 <<<"$CJ_LOGNEW")" && grep -q "decision=timeout code=$(cj_code CJ_TIMEOUT) reason=\"$(cj_text CJ_TIMEOUT): after 1 s\"" <<<"$(tail -1 <<<"$CJ_LOGNEW")" && [ "$CJ_ERR" = "cgijail: $(cj_text CJ_TIMEOUT): after 1 s" ]'
+cj_expect "timeout: the CGI's child (same process group) is killed too" 'pids_gone cjttime'
+probe cjttime nice
+cj_expect "timeout = 1: a CGI that finishes in time exits 0 and is logged once" \
+	'[ "$CJ_RC" = 0 ] && [ "$(result nice)" = 0 ] && [ "$(grep -c . <<<"$CJ_LOGNEW")" = 1 ]'
+probe cjttime stack
+cj_expect "supervised: a CGI killed by a signal (SIGSEGV) is reported to Apache as killed by it (exit 139)" \
+	'[ "$CJ_RC" = 139 ]'
+probe cjttime nosuchmode
+cj_expect "supervised: the CGI's exit status passes through" '[ "$CJ_RC" = 0 ]'
+
+# run_bg USER ARGS...: start cgijail as www-data in the background; BG_PID.
+run_bg() {
+	local u=$1; shift
+	rm -f "$(bin "$u")/pids" "$(bin "$u")/pids.new"
+	(cd "$(bin "$u")" && exec setpriv --reuid=www-data --regid=www-data --clear-groups -- \
+		env -i PATH=/usr/bin:/bin "$CJ_BIN" "$u" "$u" probe.cgi "$@") >"$CJ_WORK/bg.out" 2>"$CJ_WORK/bg.err" </dev/null &
+	BG_PID=$!
+	for _ in $(seq 50); do [ -s "$(bin "$u")/pids" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+if run_bg cjtlong sleep 30; then
+	kill -TERM "$BG_PID"; wait "$BG_PID"; rc=$?
+	sleep 0.2
+	cj_expect "Apache's SIGTERM to cgijail reaches the CGI's process group; cgijail reports SIGTERM (exit 143)" \
+		'[ "$rc" = 143 ] && pids_gone cjtlong'
+else
+	not_ok "SIGTERM forwarding: the CGI did not start"; diag "$(cat "$CJ_WORK/bg.err")"
+fi
+if run_bg cjtlong sleep 30; then
+	kill -KILL "$BG_PID"; wait "$BG_PID" 2>/dev/null
+	for _ in $(seq 20); do pids_gone cjtlong 1 >/dev/null 2>&1 && break; sleep 0.1; done
+	cj_expect "cgijail (the supervisor) killed with SIGKILL: the CGI dies with it (PR_SET_PDEATHSIG)" \
+		'pids_gone cjtlong 1'
+	# Its child was not bound to the supervisor: kill it ourselves, by pid.
+	for p in $(cat "$(bin cjtlong)/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+else
+	not_ok "SIGKILL: the CGI did not start"; diag "$(cat "$CJ_WORK/bg.err")"
+fi
+
+# ---- a CGI cannot ptrace a sibling CGI of the same customer ----
+
+sibling_attach() {
+	local cgi
+	run_bg cjtlong sleep 30 || { echo "no sibling"; return; }
+	cgi=$(cut -d' ' -f1 "$(bin cjtlong)/pids")
+	probe cjtlong attach "$cgi"
+	kill -TERM "$BG_PID"; wait "$BG_PID" 2>/dev/null
+}
+sibling_attach
+cj_expect "default seccomp: PTRACE_ATTACH to a running sibling CGI of the same customer fails with EPERM" \
+	'[ "$(result attach)" = EPERM ]'
+write_conf
+sed -i 's/^timeout = 30$/timeout = 30\nseccomp = off/' "$CJ_CONF"
+sibling_attach
+cj_expect "control, seccomp = off: the same attach succeeds (the kernel alone would allow it)" \
+	'[ "$(result attach)" = ok ]'
+write_conf
+
+# ---- -V, --dry-run and config errors ----
+
+reset_run
+CJ_AS=root
+cj_run "$(bin cjttime)" --dry-run cjttime cjttime probe.cgi
+cj_expect "--dry-run shows the supervisor with the timeout" \
+	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +supervisor +timeout 1 s" <<<"$CJ_OUT"'
+cj_run "$(bin cjttime)" -V
+cj_expect "-V shows timeout = off for the defaults" '[ "$CJ_RC" = 0 ] && grep -qx "timeout = off" <<<"$CJ_OUT"'
+write_conf
+sed -i 's/^timeout = 1$/timeout = soon/' "$CJ_CONF"
+probe cjttime nice
+cj_assert_refused "timeout = soon: CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'timeout.*soon.*not off or a number of seconds'
+write_conf
+
+tap_end
