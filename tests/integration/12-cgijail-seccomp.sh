@@ -11,15 +11,7 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 POLICY=$CJ_CONF_DIR/seccomp-test.policy
 
 write_conf() {
-	cj_conf <<EOF
-# cgijail integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+	{ cj_conf_head; cat <<EOF; } | cj_conf
 $1
 
 [user:cjtsecoff]
@@ -38,18 +30,13 @@ EOF
 
 setup() {
 	cj_install || return 2
-	gcc -static -O1 -Wall -o "$CJ_WORK/probe" "$CJ_TOP/tests/integration/probes/seccomp_probe.c" || return 2
-	local u j
 	# A policy file: the default set, ptrace allowed (a debugging customer),
 	# io_uring denied. Root-owned like the config, every directory above too.
 	cj_atexit 'rm -f -- "$POLICY"'
 	printf '# test policy\nallow debug\ndeny io_uring   # comment\n\n' >"$POLICY"
 	chmod 0644 "$POLICY"
-	for u in cjtsec cjtsecoff cjtseckill cjtsecstrict cjtsecfile; do
-		cj_user "$u" || return 2
-		j=$(cj_jail "$u") && cj_site "$u" || return 2
-		cj_cgi "$CJ_WORK/probe" "$j/var/www/cgi-bin/probe.cgi" "$u:$u" || return 2
-	done
+	cj_probe_sites "$CJ_TOP/tests/integration/probes/seccomp_probe.c" \
+		cjtsec cjtsecoff cjtseckill cjtsecstrict cjtsecfile || return 2
 	write_conf ""
 }
 
@@ -57,8 +44,6 @@ if ! setup >"$CJ_WORK/setup.log" 2>&1; then
 	not_ok "setup"; diag "$(tail -n 30 "$CJ_WORK/setup.log")"; tap_end; exit 0
 fi
 
-reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_WANT_UID=; CJ_STDIN=; }
-probe() { reset_run; cj_run "$CJ_SRV/jails/$1/var/www/cgi-bin" "$1" "$1" probe.cgi "${@:2}"; }
 # result NAME: what the probe printed for NAME.
 result() { cj_val "$1"; }
 
@@ -78,7 +63,7 @@ all_are() {
 
 # ---- default filter, deny with EPERM ----
 
-probe cjtsec
+cj_probe cjtsec
 cj_expect "seccomp default: the probe ran to its end inside the jail" \
 	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [ -n "$(result x32_abi)" ]'
 # shellcheck disable=SC2086
@@ -91,7 +76,7 @@ cj_expect "seccomp default: clone3 fails with ENOSYS (libc falls back to clone, 
 
 # ---- the control: seccomp = off ----
 
-probe cjtsecoff
+cj_probe cjtsecoff
 cj_expect "seccomp = off: the probe ran" '[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ]'
 cj_expect "seccomp = off: what the kernel alone allows the customer is allowed (ptrace ESRCH, personality, adjtimex, clone3 reaches the kernel)" \
 	'[ "$(result ptrace)" = ESRCH ] && [ "$(result personality_rie)" = ok ] && [ "$(result adjtimex)" = ok ] && [ "$(result clone3)" != ENOSYS ] && [ "$(result process_vm_readv)" = ok ]'
@@ -100,60 +85,60 @@ cj_expect "seccomp = off: ordinary calls work" 'all_are ok $ALLOWED'
 
 # ---- seccomp_action = kill ----
 
-probe cjtseckill ptrace
+cj_probe cjtseckill ptrace
 cj_expect "seccomp_action = kill: the CGI's first denied call kills it with SIGSYS (exit 159), the log has exec" \
 	'[ "$CJ_RC" = 159 ] && grep -q "decision=exec" <<<"$CJ_LOGNEW" && grep -q "^MARK $CJ_MARK" <<<"$CJ_OUT" && ! grep -q "^ptrace" <<<"$CJ_OUT"'
-probe cjtseckill
+cj_probe cjtseckill
 cj_expect "seccomp_action = kill: calls the filter allows run normally before it" \
 	'[ "$CJ_RC" = 159 ] && [ "$(result getpid)" = ok ] && [ -z "$(result ptrace)" ]'
 
 # ---- seccomp = strict and a policy file ----
 
-probe cjtsecstrict
+cj_probe cjtsecstrict
 # shellcheck disable=SC2086
 cj_expect "seccomp = strict: the default denials hold" 'all_are EPERM $DENIED'
 cj_expect "seccomp = strict: io_uring, obsolete calls and unused socket families (netlink, packet) are denied too" \
 	'all_are EPERM io_uring_setup ustat socket_netlink socket_packet'
 cj_expect "seccomp = strict: AF_UNIX and AF_INET sockets still work" 'all_are ok socket_unix socket_inet'
-probe cjtsec
+cj_probe cjtsec
 cj_expect "seccomp = default: io_uring, netlink and packet sockets are not filtered (the kernel answers)" \
 	'[ "$(result io_uring_setup)" != EPERM ] && [ "$(result socket_netlink)" = ok ] && all_are ok socket_unix socket_inet'
-probe cjtsecfile
+cj_probe cjtsecfile
 cj_expect "seccomp = FILE (allow debug, deny io_uring): ptrace reaches the kernel, io_uring is denied, the rest of the default holds" \
 	'[ "$(result ptrace)" = ESRCH ] && all_are EPERM io_uring_setup unshare_user mount keyctl && [ "$(result socket_netlink)" = ok ]'
 chmod 0666 "$POLICY"
-probe cjtsecfile
+cj_probe cjtsecfile
 cj_assert_refused "seccomp = FILE writable by others: CJ_CONFIG_VALUE, naming the file" CJ_CONFIG_VALUE 'seccomp-test.policy is writable by group or others'
 chmod 0644 "$POLICY"
 echo "deny nosuchgroup" >>"$POLICY"
-probe cjtsecfile
+cj_probe cjtsecfile
 cj_assert_refused "seccomp = FILE naming an unknown group: CJ_CONFIG_VALUE with file and line" CJ_CONFIG_VALUE 'seccomp-test.policy:5: unknown group .nosuchgroup.'
 sed -i '$d' "$POLICY"
 
 # ---- -V and --dry-run show the policy ----
 
-reset_run
-cj_run "$CJ_SRV/jails/cjtsec/var/www/cgi-bin" -V
+cj_reset_run
+cj_run "$(cj_bin cjtsec)" -V
 cj_expect "-V lists the seccomp groups" \
 	'[ "$CJ_RC" = 0 ] && grep -q "^seccomp = default, denied with EPERM" <<<"$CJ_OUT" && grep -q "^seccomp.namespaces = denied: unshare setns clone" <<<"$CJ_OUT" && grep -q "^seccomp.debug = denied: ptrace" <<<"$CJ_OUT" && grep -q "^seccomp.io_uring = allowed: io_uring_setup" <<<"$CJ_OUT"'
 CJ_AS=root
-cj_run "$CJ_SRV/jails/cjtsec/var/www/cgi-bin" --dry-run cjtsec cjtsec probe.cgi
+cj_run "$(cj_bin cjtsec)" --dry-run cjtsec cjtsec probe.cgi
 cj_expect "--dry-run reports the seccomp step" \
 	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +seccomp +default: 14 groups denied with EPERM" <<<"$CJ_OUT"'
-cj_run "$CJ_SRV/jails/cjtsecoff/var/www/cgi-bin" --dry-run cjtsecoff cjtsecoff probe.cgi
+cj_run "$(cj_bin cjtsecoff)" --dry-run cjtsecoff cjtsecoff probe.cgi
 cj_expect "--dry-run for a user with seccomp = off says so" \
 	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +seccomp +off" <<<"$CJ_OUT"'
 
 # ---- config errors ----
 
 write_conf "seccomp = paranoid"
-probe cjtsec
+cj_probe cjtsec
 cj_assert_refused "seccomp = paranoid (no such value): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp.*paranoid.*not default, strict, off or an absolute file name'
 write_conf "seccomp = etc/policy"
-probe cjtsec
+cj_probe cjtsec
 cj_assert_refused "seccomp = a relative file name: CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp.*etc/policy'
 write_conf "seccomp_action = trap"
-probe cjtsec
+cj_probe cjtsec
 cj_assert_refused "seccomp_action = trap (no such value): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'seccomp_action'
 write_conf ""
 

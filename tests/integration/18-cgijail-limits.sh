@@ -10,15 +10,7 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/cgijail.sh"
 
 write_conf() {
-	cj_conf <<EOF
-# cgijail integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+	{ cj_conf_head; cat <<EOF; } | cj_conf
 
 [user:cjtlim]
 cpu = 1:2
@@ -41,14 +33,7 @@ EOF
 
 setup() {
 	cj_install || return 2
-	gcc -static -O1 -Wall -o "$CJ_WORK/probe" "$CJ_TOP/tests/integration/probes/limits_probe.c" 2>"$CJ_WORK/cc.log" ||
-		{ cat "$CJ_WORK/cc.log"; return 2; }
-	local u j
-	for u in cjtlim cjtfree cjttime cjtlong; do
-		cj_user "$u" || return 2
-		j=$(cj_jail "$u") && cj_site "$u" || return 2
-		cj_cgi "$CJ_WORK/probe" "$j/var/www/cgi-bin/probe.cgi" "$u:$u" || return 2
-	done
+	cj_probe_sites "$CJ_TOP/tests/integration/probes/limits_probe.c" cjtlim cjtfree cjttime cjtlong || return 2
 	write_conf
 }
 
@@ -56,41 +41,38 @@ if ! setup >"$CJ_WORK/setup.log" 2>&1; then
 	not_ok "setup"; diag "$(tail -n 30 "$CJ_WORK/setup.log")"; tap_end; exit 0
 fi
 
-reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_WANT_UID=; CJ_STDIN=; }
-bin() { echo "$CJ_SRV/jails/$1/var/www/cgi-bin"; }
-probe() { reset_run; cj_run "$(bin "$1")" "$1" "$1" probe.cgi "${@:2}"; }
 result() { cj_val "$1"; }
 
 # ---- each limit, hit ----
 
-probe cjtlim cpu
+cj_probe cjtlim cpu
 cj_expect "cpu = 1:2: a CGI in an endless loop dies of SIGXCPU after a second of CPU (exit 152)" \
 	'[ "$CJ_RC" = 152 ] && [ "$CJ_RAN" = 1 ]'
-probe cjtlim as
+cj_probe cjtlim as
 cj_expect "as = 512M: allocating 1 GiB fails with ENOMEM" '[ "$(result as)" = ENOMEM ]'
-probe cjtfree as
+cj_probe cjtfree as
 cj_expect "control, no limits: allocating 1 GiB works" '[ "$(result as)" = ok ]'
-probe cjtlim data
+cj_probe cjtlim data
 cj_expect "data = 64M: allocating 128 MiB fails with ENOMEM" '[ "$(result data)" = ENOMEM ]'
-probe cjtfree data
+cj_probe cjtfree data
 cj_expect "control: allocating 128 MiB works" '[ "$(result data)" = ok ]'
-probe cjtlim stack
+cj_probe cjtlim stack
 cj_expect "stack = 256K: deep recursion dies of SIGSEGV (exit 139)" '[ "$CJ_RC" = 139 ] && [ "$CJ_RAN" = 1 ]'
-probe cjtlim nproc
+cj_probe cjtlim nproc
 cj_expect "nproc = 4: the CGI's fork fails with EAGAIN before a fourth process" \
 	'[[ "$(result nproc)" =~ ^EAGAIN\ after\ [1-3]$ ]]'
-probe cjtfree nproc
+cj_probe cjtfree nproc
 cj_expect "control: 64 forks work" '[ "$(result nproc)" = "none after 64" ]'
-probe cjtlim nofile
+cj_probe cjtlim nofile
 cj_expect "nofile = 20: the 18th open fails with EMFILE (0-2 are stdio)" '[ "$(result nofile)" = "EMFILE after 17" ]'
-probe cjtlim fsize
+cj_probe cjtlim fsize
 cj_expect "fsize = 64K: a file stops at 65536 bytes, the next write fails with EFBIG" \
-	'[ "$(result fsize)" = "65536 EFBIG" ] && [ ! -e "$(bin cjtlim)/fsize.out" ]'
-probe cjtfree fsize
+	'[ "$(result fsize)" = "65536 EFBIG" ] && [ ! -e "$(cj_bin cjtlim)/fsize.out" ]'
+cj_probe cjtfree fsize
 cj_expect "control: 2 MiB are written" '[ "$(result fsize)" = "1048576 ok" ]'
-probe cjtlim core
+cj_probe cjtlim core
 cj_expect "core = 0: the CGI cannot raise its core limit (hard limit 0: EPERM)" '[ "$(result core)" = EPERM ]'
-probe cjtlim nice
+cj_probe cjtlim nice
 cj_expect "nice = 7: the CGI runs at nice 7" '[ "$(result nice)" = 7 ]'
 
 # ---- the timeout and its supervisor ----
@@ -99,35 +81,35 @@ cj_expect "nice = 7: the CGI runs at nice 7" '[ "$(result nice)" = 7 ]'
 # only the first N) are no longer running.
 pids_gone() {
 	local p
-	for p in $(head -c 1000 "$(bin "$1")/pids" 2>/dev/null | tr ' ' '\n' | head -n "${2:-2}"); do
+	for p in $(head -c 1000 "$(cj_bin "$1")/pids" 2>/dev/null | tr ' ' '\n' | head -n "${2:-2}"); do
 		[ -d "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null && { diag "pid $p still runs"; return 1; }
 	done
-	[ -s "$(bin "$1")/pids" ] || { diag "no pids file"; return 1; }
+	[ -s "$(cj_bin "$1")/pids" ] || { diag "no pids file"; return 1; }
 }
 
-probe cjttime sleep 30
+cj_probe cjttime sleep 30
 cj_expect "timeout = 1: a CGI sleeping 30 s is killed; exit $(cj_code CJ_TIMEOUT)" \
 	'[ "$CJ_RC" = "$(cj_code CJ_TIMEOUT)" ] && grep -q "^sleeping" <<<"$CJ_OUT" && ! grep -q "^woke" <<<"$CJ_OUT"'
 cj_expect "timeout: the log has the exec line, then decision=timeout with the reason; one line on stderr" \
 	'[ "$(grep -c . <<<"$CJ_LOGNEW")" = 2 ] && grep -q "decision=exec" <<<"$(head -1 <<<"$CJ_LOGNEW")" && grep -q "decision=timeout code=$(cj_code CJ_TIMEOUT) reason=\"$(cj_text CJ_TIMEOUT): after 1 s\"" <<<"$(tail -1 <<<"$CJ_LOGNEW")" && [ "$CJ_ERR" = "cgijail: $(cj_text CJ_TIMEOUT): after 1 s" ]'
 cj_expect "timeout: the CGI's child (same process group) is killed too" 'pids_gone cjttime'
-probe cjttime nice
+cj_probe cjttime nice
 cj_expect "timeout = 1: a CGI that finishes in time exits 0 and is logged once" \
 	'[ "$CJ_RC" = 0 ] && [ "$(result nice)" = 0 ] && [ "$(grep -c . <<<"$CJ_LOGNEW")" = 1 ]'
-probe cjttime stack
+cj_probe cjttime stack
 cj_expect "supervised: a CGI killed by a signal (SIGSEGV) is reported to Apache as killed by it (exit 139)" \
 	'[ "$CJ_RC" = 139 ]'
-probe cjttime nosuchmode
+cj_probe cjttime nosuchmode
 cj_expect "supervised: the CGI's exit status passes through" '[ "$CJ_RC" = 0 ]'
 
 # run_bg USER ARGS...: start cgijail as www-data in the background; BG_PID.
 run_bg() {
 	local u=$1; shift
-	rm -f "$(bin "$u")/pids" "$(bin "$u")/pids.new"
-	(cd "$(bin "$u")" && exec setpriv --reuid=www-data --regid=www-data --clear-groups -- \
+	rm -f "$(cj_bin "$u")/pids" "$(cj_bin "$u")/pids.new"
+	(cd "$(cj_bin "$u")" && exec setpriv --reuid=www-data --regid=www-data --clear-groups -- \
 		env -i PATH=/usr/bin:/bin "$CJ_BIN" "$u" "$u" probe.cgi "$@") >"$CJ_WORK/bg.out" 2>"$CJ_WORK/bg.err" </dev/null &
 	BG_PID=$!
-	for _ in $(seq 50); do [ -s "$(bin "$u")/pids" ] && return 0; sleep 0.1; done
+	for _ in $(seq 50); do [ -s "$(cj_bin "$u")/pids" ] && return 0; sleep 0.1; done
 	return 1
 }
 
@@ -145,7 +127,7 @@ if run_bg cjtlong sleep 30; then
 	cj_expect "cgijail (the supervisor) killed with SIGKILL: the CGI dies with it (PR_SET_PDEATHSIG)" \
 		'pids_gone cjtlong 1'
 	# Its child was not bound to the supervisor: kill it ourselves, by pid.
-	for p in $(cat "$(bin cjtlong)/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+	for p in $(cat "$(cj_bin cjtlong)/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 else
 	not_ok "SIGKILL: the CGI did not start"; diag "$(cat "$CJ_WORK/bg.err")"
 fi
@@ -155,8 +137,8 @@ fi
 sibling_attach() {
 	local cgi
 	run_bg cjtlong sleep 30 || { echo "no sibling"; return; }
-	cgi=$(cut -d' ' -f1 "$(bin cjtlong)/pids")
-	probe cjtlong attach "$cgi"
+	cgi=$(cut -d' ' -f1 "$(cj_bin cjtlong)/pids")
+	cj_probe cjtlong attach "$cgi"
 	kill -TERM "$BG_PID"; wait "$BG_PID" 2>/dev/null
 }
 sibling_attach
@@ -171,16 +153,16 @@ write_conf
 
 # ---- -V, --dry-run and config errors ----
 
-reset_run
+cj_reset_run
 CJ_AS=root
-cj_run "$(bin cjttime)" --dry-run cjttime cjttime probe.cgi
+cj_run "$(cj_bin cjttime)" --dry-run cjttime cjttime probe.cgi
 cj_expect "--dry-run shows the supervisor with the timeout" \
 	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +supervisor +timeout 1 s" <<<"$CJ_OUT"'
-cj_run "$(bin cjttime)" -V
+cj_run "$(cj_bin cjttime)" -V
 cj_expect "-V shows timeout = off for the defaults" '[ "$CJ_RC" = 0 ] && grep -qx "timeout = off" <<<"$CJ_OUT"'
 write_conf
 sed -i 's/^timeout = 1$/timeout = soon/' "$CJ_CONF"
-probe cjttime nice
+cj_probe cjttime nice
 cj_assert_refused "timeout = soon: CJ_CONFIG_VALUE" CJ_CONFIG_VALUE 'timeout.*soon.*not off or a number of seconds'
 write_conf
 

@@ -9,15 +9,7 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/cgijail.sh"
 
 write_conf() {
-	cj_conf <<EOF
-# cgijail integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+	{ cj_conf_head; cat <<EOF; } | cj_conf
 
 [user:cjtnsall]
 namespaces = pid,ipc,net,uts,mount
@@ -34,17 +26,16 @@ namespaces = mount
 EOF
 }
 
+jail() { echo "$CJ_SRV/jails/$1"; }
+
 setup() {
 	cj_install || return 2
-	gcc -static -O1 -Wall -o "$CJ_WORK/probe" "$CJ_TOP/tests/integration/probes/limits_probe.c" 2>"$CJ_WORK/cc.log" ||
-		{ cat "$CJ_WORK/cc.log"; return 2; }
-	local u j
-	for u in cjtnsall cjtnsmnt cjtnspid cjtnsbare; do
-		cj_user "$u" || return 2
-		j=$(cj_jail "$u") && cj_site "$u" || return 2
-		cj_cgi "$CJ_WORK/probe" "$j/var/www/cgi-bin/probe.cgi" "$u:$u" || return 2
-		# What cgijailctl init makes: /proc 0555 and /tmp 1777, root-owned.
-		[ "$u" = cjtnsbare ] || { mkdir -m 0555 "$j/proc" && mkdir -m 1777 "$j/tmp"; } || return 2
+	cj_probe_sites "$CJ_TOP/tests/integration/probes/limits_probe.c" \
+		cjtnsall cjtnsmnt cjtnspid cjtnsbare || return 2
+	# What cgijailctl init makes: /proc 0555 and /tmp 1777, root-owned.
+	local u
+	for u in cjtnsall cjtnsmnt cjtnspid; do
+		mkdir -m 0555 "$(jail "$u")/proc" && mkdir -m 1777 "$(jail "$u")/tmp" || return 2
 	done
 	write_conf
 }
@@ -53,15 +44,11 @@ if ! setup >"$CJ_WORK/setup.log" 2>&1; then
 	not_ok "setup"; diag "$(tail -n 30 "$CJ_WORK/setup.log")"; tap_end; exit 0
 fi
 
-reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_WANT_UID=; CJ_STDIN=; }
-jail() { echo "$CJ_SRV/jails/$1"; }
-bin() { echo "$CJ_SRV/jails/$1/var/www/cgi-bin"; }
-probe() { reset_run; cj_run "$(bin "$1")" "$1" "$1" probe.cgi "${@:2}"; }
 result() { cj_val "$1"; }
 # host_mounts_clean USER: nothing is mounted in USER's jail, seen from the host.
 host_mounts_clean() { ! grep -qF " $(jail "$1")/" /proc/self/mountinfo; }
 
-probe cjtnsall ns
+cj_probe cjtnsall ns
 cj_expect "namespaces = pid,ipc,net,uts,mount: the CGI runs (exit 0, one exec log line)" \
 	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && grep -q "decision=exec" <<<"$CJ_LOGNEW"'
 cj_expect "pid namespace: the CGI is process 1 and its /proc shows only itself" \
@@ -72,33 +59,33 @@ cj_expect "uts namespace: the host name is the host's (a copy the CGI cannot cha
 	'[ "$(result hostname)" = "$(hostname)" ]'
 cj_expect "the host's mount table holds nothing of the jail's /proc and /tmp afterwards" 'host_mounts_clean cjtnsall'
 
-probe cjtnsmnt ns
+cj_probe cjtnsmnt ns
 cj_expect "namespaces = mount (no pid): /proc (hidepid=2) shows the CGI only its own processes" \
 	'[ "$CJ_RC" = 0 ] && [ "$(result pid)" != 1 ] && [ "$(result procs)" = 1 ] && [ "$(result tmp)" = tmpfs ]'
 cj_expect "namespaces = mount: the host's network devices are visible (no net namespace)" \
 	'[ "$(result ifaces)" != lo ] && [ -n "$(result ifaces)" ]'
 
-probe cjtnspid sleep 30
+cj_probe cjtnspid sleep 30
 sleep 0.3
 cj_expect "pid namespace with timeout = 1: the CGI is killed (exit $(cj_code CJ_TIMEOUT)), and no process of the customer is left" \
 	'[ "$CJ_RC" = "$(cj_code CJ_TIMEOUT)" ] && grep -q "^sleeping" <<<"$CJ_OUT" && [ -z "$(ps -o pid= -u cjtnspid)" ]'
 
-probe cjtnsbare ns
+cj_probe cjtnsbare ns
 cj_assert_refused "namespaces = mount in a jail without /proc: CJ_NAMESPACES, naming /proc" CJ_NAMESPACES \
 	'the jail has no directory /proc to mount on'
 cj_expect "refused: nothing left mounted" 'host_mounts_clean cjtnsbare'
 
-reset_run
+cj_reset_run
 CJ_AS=root
-cj_run "$(bin cjtnsall)" --dry-run cjtnsall cjtnsall probe.cgi
+cj_run "$(cj_bin cjtnsall)" --dry-run cjtnsall cjtnsall probe.cgi
 cj_expect "--dry-run names the namespaces (not entered)" \
 	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +namespaces +pid ipc net uts mount \(not entered in a dry run\)" <<<"$CJ_OUT" && host_mounts_clean cjtnsall'
-cj_run "$(bin cjtnsall)" -V
+cj_run "$(cj_bin cjtnsall)" -V
 cj_expect "-V shows namespaces = none for the defaults" '[ "$CJ_RC" = 0 ] && grep -qx "namespaces = none" <<<"$CJ_OUT"'
 
 write_conf
 sed -i 's/^namespaces = mount$/namespaces = mount,user/' "$CJ_CONF"
-probe cjtnsmnt ns
+cj_probe cjtnsmnt ns
 cj_assert_refused "namespaces = mount,user (user namespaces are not offered): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE \
 	"namespaces.*'mount,user' is not none or a list of pid, ipc, net, uts, mount"
 write_conf

@@ -524,6 +524,42 @@ cj_run() {
 	return 0
 }
 
+# ---- probe CGIs: one static program, one user and jail per case ----
+
+# cj_conf_head: the [cgijail] lines a suite's config starts with: the caller,
+# the uid range, no syslog, jails and docroots under $CJ_SRV/jails/%u.
+cj_conf_head() {
+	cat <<EOF
+# cgijail integration tests ($0)
+[cgijail]
+caller = $CJ_CALLER
+min_uid = $CJ_UID_MIN
+min_gid = $CJ_UID_MIN
+syslog = no
+jail_root = $CJ_SRV/jails/%u
+docroot = $CJ_SRV/jails/%u/var/www
+EOF
+}
+
+# cj_probe_sites SRC USER...: compile SRC (gcc -static) and give each USER
+# a user, a jail, a site and the program as var/www/cgi-bin/probe.cgi.
+cj_probe_sites() {
+	local src=$1 u j; shift
+	gcc -static -O1 -Wall -o "$CJ_WORK/probe" "$src" 2>"$CJ_WORK/cc.log" || { cat "$CJ_WORK/cc.log"; return 2; }
+	for u in "$@"; do
+		cj_user "$u" || return 2
+		j=$(cj_jail "$u") && cj_site "$u" || return 2
+		cj_cgi "$CJ_WORK/probe" "$j/var/www/cgi-bin/probe.cgi" "$u:$u" || return 2
+	done
+}
+
+# cj_bin USER: USER's cgi-bin directory (host path).
+cj_bin() { echo "$CJ_SRV/jails/$1/var/www/cgi-bin"; }
+# cj_reset_run: back to a plain request from www-data.
+cj_reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_WANT_UID=; CJ_STDIN=; }
+# cj_probe USER ARG...: a plain request for USER's probe.cgi with ARGs.
+cj_probe() { cj_reset_run; cj_run "$(cj_bin "$1")" "$1" "$1" probe.cgi "${@:2}"; }
+
 # cj_val KEY: the value of the "KEY value" line of the last CGI's output.
 cj_val() { awk -v k="$1" '$1 == k { sub(/^[^ ]* ?/, ""); print; exit }' <<<"$CJ_OUT"; }
 
