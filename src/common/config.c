@@ -189,14 +189,14 @@ static const struct {
 /* "none" or a comma-separated list of pid, ipc, net, uts, mount */
 static int parse_namespaces(const char *v, int *out, char *why, size_t len)
 {
-	char list[64], *save = NULL;
+	char list[64], *rest = list, *w;
 
 	*out = 0;
 	if (!strcmp(v, "none"))
 		return 0;
 	if (format_checked(list, sizeof list, "%s", v) < 0 || !list[0])
 		goto bad;
-	for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+	while ((w = strsep(&rest, ","))) {
 		size_t i = 0;
 		while (i < N_NS && strcmp(w, ns_names[i].name) != 0)
 			i++;
@@ -351,6 +351,8 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 		return parse_bind(v, &p->bind_now, why, len);
 	if (!strcmp(key, "check"))
 		return parse_check(v, &p->check, why, len);
+	if (!strcmp(key, "check_cache"))
+		return parse_bool(v, &p->check_cache, why, len);
 	if (!strcmp(key, "seccomp"))
 		return cj_seccomp_policy_parse(v, &p->seccomp_deny, p->seccomp_name,
 					       sizeof p->seccomp_name, why, len);
@@ -405,6 +407,7 @@ static void set_defaults(struct cj_config *cfg)
 	p->umask = 022;
 	p->bind_now = true;
 	p->check = CHECK_FULL;
+	p->check_cache = true;
 	cj_seccomp_policy_parse("default", &p->seccomp_deny, p->seccomp_name,
 				sizeof p->seccomp_name, NULL, 0);
 	p->limits[LIM_CORE] = (struct cj_limit){ true, 0, 0 };
@@ -655,6 +658,7 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 	else
 		fprintf(out, "nice = inherit\n");
 	fprintf(out, "bind = %s\ncheck = %s\n", p->bind_now ? "now" : "lazy", checks[p->check]);
+	fprintf(out, "check_cache = %s\n", p->check_cache ? "yes" : "no");
 	format_namespaces(p->namespaces, ns, sizeof ns);
 	fprintf(out, "namespaces = %s\n", ns);
 	if (p->timeout)

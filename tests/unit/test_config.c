@@ -1,3 +1,4 @@
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include "cj_exit.h"
 #include "config.h"
+#include "seccomp_policy.h"
 
 static char path[64];
 static char why[1024];
@@ -148,6 +150,40 @@ static void bad_values_are_refused(void **state)
 	expect_value_error("top = 1\n[cgijail]\n", "outside any section");
 }
 
+static void defence_keys(void **state)
+{
+	const uint32_t debug = SG_BIT(SG_DEBUG), io_uring = SG_BIT(SG_IO_URING);
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\n"), CJ_OK);
+	assert_true(cfg.defaults.seccomp_deny & debug);
+	assert_false(cfg.defaults.seccomp_deny & io_uring);
+	assert_false(cfg.defaults.seccomp_kill);
+	assert_int_equal(cfg.defaults.namespaces, 0);
+	assert_int_equal(cfg.defaults.timeout, 0);
+
+	assert_int_equal(parse("[cgijail]\nseccomp = strict\nseccomp_action = kill\n"
+			       "namespaces = pid,net,mount\ntimeout = 30\n"), CJ_OK);
+	assert_true(cfg.defaults.seccomp_deny & io_uring);
+	assert_true(cfg.defaults.seccomp_kill);
+	assert_int_equal(cfg.defaults.namespaces, CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS);
+	assert_int_equal(cfg.defaults.timeout, 30);
+
+	assert_int_equal(parse("[cgijail]\nseccomp = off\ntimeout = off\nnamespaces = none\n"), CJ_OK);
+	assert_int_equal(cfg.defaults.seccomp_deny, 0);
+	assert_int_equal(cfg.defaults.timeout, 0);
+
+	expect_value_error("[cgijail]\nseccomp = tight\n", "not default, strict, off");
+	expect_value_error("[cgijail]\nseccomp = /nonexistent/policy\n", "policy file");
+	expect_value_error("[cgijail]\nseccomp_action = trap\n", "seccomp_action");
+	expect_value_error("[cgijail]\nnamespaces = user\n", "not none or a list");
+	expect_value_error("[cgijail]\nnamespaces = pid,,net\n", "not none or a list");
+	expect_value_error("[cgijail]\nnamespaces =\n", "not none or a list");
+	expect_value_error("[cgijail]\ntimeout = -1\n", "timeout");
+	expect_value_error("[cgijail]\ntimeout = 86401\n", "at most 86400");
+	expect_value_error("[user:bob]\ntimeout = 5s\n", "[user:bob] timeout");
+}
+
 static void overlong_values_are_refused(void **state)
 {
 	char text[1200];
@@ -166,6 +202,7 @@ int main(void)
 		cmocka_unit_test_teardown(user_sections_override, teardown),
 		cmocka_unit_test_teardown(syntax_error_names_the_line, teardown),
 		cmocka_unit_test_teardown(bad_values_are_refused, teardown),
+		cmocka_unit_test_teardown(defence_keys, teardown),
 		cmocka_unit_test_teardown(overlong_values_are_refused, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
