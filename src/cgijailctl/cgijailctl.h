@@ -19,5 +19,10 @@ struct ctl_command {
 };
 
 int ctl_check(int argc, char **argv);
+int ctl_check_all(int argc, char **argv);
+int ctl_init(int argc, char **argv);
+int ctl_populate(int argc, char **argv);
+int ctl_audit(int argc, char **argv);
+int ctl_upgrade(int argc, char **argv);
 
 #endif

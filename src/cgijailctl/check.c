@@ -22,6 +22,8 @@ static void check_usage(FILE *out)
 	fprintf(out,
 		"usage: cgijailctl check --root JAIL [--json] [--deep] [--host] [--no-symbols]\n"
 		"                        [--no-nss] [--safe-path PATH] PROGRAM...\n"
+		"       cgijailctl check --all [--config FILE] [--host]\n"
+		"                        [--format text|json|prometheus] [--output FILE]\n"
 		"\n"
 		"Check that each PROGRAM (a path inside JAIL) would load there: its #!\n"
 		"interpreters, its loader, its libraries (found as glibc's loader finds them),\n"
@@ -38,6 +40,8 @@ static void check_usage(FILE *out)
 		"  -p, --safe-path PATH  PATH for \"#!/usr/bin/env NAME\"\n"
 		"                        (default /usr/local/bin:/usr/bin:/bin)\n"
 		"  -h, --help            show this help\n"
+		"\n"
+		"With --all, check every program of every configured jail (see --all --help).\n"
 		"\n"
 		"Exit status: 0 all programs load, 1 problems were found, 2 usage or I/O error.\n");
 }
@@ -134,6 +138,10 @@ int ctl_check(int argc, char **argv)
 	struct cl_report rep;
 	int rc, status;
 
+	/* check --all has its own options (check_all.c). */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--all") == 0)
+			return ctl_check_all(argc, argv);
 	cl_options_init(&a.opt);
 	rc = parse_args(argc, argv, &a);
 	if (rc != 0)

@@ -6,7 +6,11 @@
 #include "cj_build.h"
 
 static const struct ctl_command commands[] = {
-	{ "check", ctl_check, "check that programs will load inside a jail" },
+	{ "init", ctl_init, "create or repair a customer's jail from profiles" },
+	{ "populate", ctl_populate, "copy host programs and their closures into a jail" },
+	{ "audit", ctl_audit, "report unsafe ownership, modes, devices and links in a jail" },
+	{ "check", ctl_check, "check that programs will load inside a jail (or every jail)" },
+	{ "upgrade", ctl_upgrade, "re-copy the libraries of a jail that differ from the host's" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

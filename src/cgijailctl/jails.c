@@ -1,0 +1,54 @@
+#include "jails.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cj_build.h"
+#include "config.h"
+#include "strutil.h"
+
+const char *jails_default_config(void)
+{
+	return CJ_CONFIG_PATH;
+}
+
+static void add_user_jail(const struct cj_config *cfg, const struct passwd *pw,
+			  struct strlist *paths, struct strlist *users)
+{
+	struct cj_policy pol;
+	char path[4096];
+	struct stat st;
+
+	cj_policy_for_user(cfg, pw->pw_name, &pol);
+	if (!pol.jail_root[0] ||
+	    expand_user_pattern(pol.jail_root, pw->pw_name, pw->pw_uid, path, sizeof path) < 0)
+		return;
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode) || strlist_has(paths, path))
+		return;
+	if (strlist_add(paths, path) == 0 && strlist_add(users, pw->pw_name) < 0)
+		free(paths->v[--paths->n]);
+}
+
+int jails_from_config(const char *config, struct strlist *paths, struct strlist *users,
+		      char *why, size_t whylen)
+{
+	struct cj_config cfg;
+	char reason[512];
+	struct passwd *pw;
+
+	if (cj_config_parse(&cfg, config, reason, sizeof reason) != 0) {
+		snprintf(why, whylen, "%s: %s", config, reason);
+		cj_config_free(&cfg);
+		return -1;
+	}
+	setpwent();
+	while ((pw = getpwent()))
+		if (pw->pw_uid >= cfg.min_uid && pw->pw_uid != 0)
+			add_user_jail(&cfg, pw, paths, users);
+	endpwent();
+	cj_config_free(&cfg);
+	return 0;
+}

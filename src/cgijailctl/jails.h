@@ -1,0 +1,20 @@
+/* The configured jails, for --all: jail_root of cgijail.conf expanded for
+ * every user cgijail would serve (uid >= min_uid, [user:NAME] overrides
+ * applied) whose jail directory exists. No list to keep in step: a jail
+ * counts when its user does. */
+#ifndef CTL_JAILS_H
+#define CTL_JAILS_H
+
+#include <stddef.h>
+
+#include "strlist.h"
+
+/* Fill PATHS with each jail (once; a shared jail under its first user)
+ * and USERS with that user. Returns 0, or -1 with the reason in WHY. */
+int jails_from_config(const char *config, struct strlist *paths, struct strlist *users,
+		      char *why, size_t whylen);
+
+/* The compiled-in config file path. */
+const char *jails_default_config(void);
+
+#endif
