@@ -62,7 +62,10 @@ struct request {
 	int log_fd;
 	struct cl_report closure;
 	bool closure_ran;
+	int cache_fd;          /* the target's check cache file, opened as root; -1: none */
+	char cache_note[160];  /* why there is none (dry run) */
 	void *seccomp;         /* the filter built before chroot, loaded before exec */
+	const struct cj_prebuilt_filter *seccomp_prebuilt; /* or one compiled at build time */
 	pid_t pid;             /* ours, as Apache knows it: in every log line */
 	pid_t child;           /* the CGI, seen from the supervisor; 0 in the CGI */
 	bool supervised;       /* in the CGI's process, under a supervisor */
@@ -132,7 +135,9 @@ void mount_private_dirs(struct request *rq);
 void start_supervisor(struct request *rq);
 void bind_to_supervisor(struct request *rq);
 
-/* closure.c: the jail library check, run after the drop */
+/* closure.c: the jail library check, run after the drop; its cache file is
+ * opened as root before chroot */
+void open_check_cache(struct request *rq);
 void check_closure(struct request *rq);
 
 /* seccomp.c */

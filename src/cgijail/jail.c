@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,6 +70,25 @@ void enter_jail(struct request *rq)
 	passed(rq, "chroot", "entered %s", rq->jail);
 }
 
+/* The program's descriptor was opened in the host's mount namespace: exec'd
+ * through it, the CGI's /proc/self/exe (where the loader takes $ORIGIN
+ * from) would name the host's path. Open it again by its name inside the
+ * jail and make sure it is the file that was checked. */
+static void reopen_program_in_namespace(struct request *rq)
+{
+	struct stat st;
+	int fd;
+
+	if (rq->prog_is_script)
+		return;
+	fd = open(rq->cmd, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != rq->prog_st.st_dev ||
+	    st.st_ino != rq->prog_st.st_ino)
+		refuse(rq, CJ_PROG_CHANGED, "%s is not the file that was checked", rq->cmd);
+	close(rq->prog_fd);
+	rq->prog_fd = fd;
+}
+
 /* As the target, inside the jail: go to the CGI's directory by its name in
  * the jail and make sure it is the directory that was checked. (fchdir to the
  * old fd could land outside the new root if the customer moved it.) */
@@ -85,4 +105,6 @@ void enter_cwd_in_jail(struct request *rq)
 	close(rq->cwd_fd);
 	rq->cwd_fd = -1;
 	passed(rq, "cwd", "now in %s inside the jail", rq->cwd_in_jail);
+	if (rq->pol.namespaces & CLONE_NEWNS)
+		reopen_program_in_namespace(rq);
 }

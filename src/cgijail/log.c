@@ -113,7 +113,9 @@ static bool log_line(struct request *rq, const char *decision, int code,
 	escape_for_log(why, sizeof why, reason);
 	/* UTC: localtime would read the time zone file, maybe the jail's. */
 	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Not strftime: it calls tzset(), which reads /etc/localtime. */
+	snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	int n = snprintf(line, sizeof line,
 			 "caller=%s(%lu) %s cwd=\"%s\" cmd=\"%s\" decision=%s code=%d reason=\"%s\"",
 			 caller, (unsigned long)rq->caller_uid, ids, cwd, cmd, decision, code, why);

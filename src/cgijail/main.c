@@ -46,6 +46,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	record_link_map(rq);
 	enter_namespaces(rq);
 	start_supervisor(rq);
+	open_check_cache(rq);
 	enter_jail(rq);
 	mount_private_dirs(rq);
 	set_hard_limits(rq);

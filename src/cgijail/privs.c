@@ -70,8 +70,9 @@ void set_soft_limits(struct request *rq)
 /* Needs CAP_SETPCAP, so it runs before the uid changes. */
 static void drop_bounding_set(struct request *rq)
 {
+	/* cap_max_bits() is what this kernel supports: every one can be dropped. */
 	for (cap_value_t cap = 0; cap < cap_max_bits(); cap++)
-		if (CAP_IS_SUPPORTED(cap) && cap_drop_bound(cap) < 0)
+		if (cap_drop_bound(cap) < 0)
 			refuse(rq, CJ_CAPS, "cannot drop capability %d from the bounding set: %s", cap,
 			       strerror(errno));
 	if (cap_reset_ambient() < 0)

@@ -183,8 +183,20 @@ static void report_suppressed(struct cl_ctx *ctx)
 		ctx->oom = true;
 }
 
+enum cl_walk_status cl_ctx_walk(struct cl_ctx *ctx, int dir_fd, const char *dir_path,
+				const char *path, int flags, struct cl_walk *w)
+{
+	return cl_walk_traced(ctx->trace, ctx->root_fd, dir_fd, dir_path, path, flags, w);
+}
+
 int cl_check(const struct cl_options *opt, const char *path, int prog_fd,
 	     struct cl_report *rep)
+{
+	return cl_check_traced(opt, path, prog_fd, rep, NULL);
+}
+
+int cl_check_traced(const struct cl_options *opt, const char *path, int prog_fd,
+		    struct cl_report *rep, struct cl_trace *trace)
 {
 	struct cl_ctx ctx;
 	int rc, err = 0;
@@ -194,6 +206,7 @@ int cl_check(const struct cl_options *opt, const char *path, int prog_fd,
 		return -1;
 	}
 	rc = ctx_init(&ctx, opt, rep);
+	ctx.trace = trace;
 	if (rc == 0) {
 		rc = cl_check_exec(&ctx, path, prog_fd);
 		err = errno;

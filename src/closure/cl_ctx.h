@@ -13,6 +13,7 @@
 #include "cl_elf.h"
 #include "cl_ldcache.h"
 #include "cl_strmap.h"
+#include "cl_trace.h"
 #include "cl_walk.h"
 
 #define CL_MAX_OBJECTS  4096                    /* objects in one link map */
@@ -49,6 +50,7 @@ struct cl_obj {
 	bool rpath_done, runpath_done;
 	char **rpath, **runpath; /* decomposed search directories */
 	size_t n_rpath, n_runpath;
+	char *origin_dropped;    /* the first of them dropped as $ORIGIN is unknown */
 };
 
 struct cl_objvec {
@@ -93,6 +95,9 @@ struct cl_ctx {
 	enum cl_kind first_suppressed;
 	uint64_t work;
 	bool work_reported;
+	struct cl_trace *trace;      /* NULL, or where every consulted path goes */
+	int proc_state;              /* 0 not looked at, 1 /proc is a proc file system, -1 not */
+	const char *origin_why;      /* why the program's $ORIGIN is unknown */
 };
 
 /* check.c: problems, the checked list, allocation that records ENOMEM. */
@@ -106,6 +111,18 @@ int cl_objvec_push(struct cl_ctx *ctx, struct cl_objvec *v, struct cl_obj *o);
 const struct cl_hw *cl_ctx_hw(struct cl_ctx *ctx, const struct cl_arch *arch);
 /* Count symbol-lookup work; false (reported once) when the budget is spent. */
 bool cl_ctx_work(struct cl_ctx *ctx, uint64_t steps, const char *object);
+
+/* cl_walk inside the root, recorded in the check's trace. */
+enum cl_walk_status cl_ctx_walk(struct cl_ctx *ctx, int dir_fd, const char *dir_path,
+				const char *path, int flags, struct cl_walk *w);
+/* cl_check, recording every path it consults in TRACE (cache.c). */
+int cl_check_traced(const struct cl_options *opt, const char *path, int prog_fd,
+		    struct cl_report *rep, struct cl_trace *trace);
+/* cl_check_cached, not storing a verdict when a consulted path changed
+ * less than RACY_NS before the check began (the tests' knob). */
+int cl_check_cached_racy(const struct cl_options *opt, const char *path, int prog_fd,
+			 int cache_fd, struct cl_report *rep, enum cl_cache_status *status,
+			 long racy_ns);
 
 /* files.c: read and parse a file once per check. */
 struct cl_file *cl_file_get(struct cl_ctx *ctx, int fd, const struct stat *st);
@@ -148,6 +165,9 @@ void cl_check_versions(struct cl_map *m, struct cl_obj *o);
 void cl_check_symbols(struct cl_map *m, struct cl_obj *o, const struct cl_objvec *local);
 
 /* process.c: one exec'd ELF program and its whole link map. */
+/* Whether the loader will know the program's $ORIGIN (/proc/self/exe in the
+ * root); when not, *WHY says why. */
+bool cl_origin_known(struct cl_ctx *ctx, const char **why);
 void cl_check_process(struct cl_ctx *ctx, const char *path, const char *canon,
 		      struct cl_file *file, const char *needed_by);
 /* As dlopen(NEED->name) from NEED->loader: load it and what it needs, and

@@ -39,6 +39,13 @@ struct cl_walk {
 enum cl_walk_status cl_walk(int root_fd, int dir_fd, const char *dir_path,
 			    const char *path, int flags, struct cl_walk *w);
 
+/* As cl_walk, recording in TRACE (when not NULL) every directory looked
+ * into, every symlink read and the file or directory found. */
+struct cl_trace;
+enum cl_walk_status cl_walk_traced(struct cl_trace *trace, int root_fd, int dir_fd,
+				   const char *dir_path, const char *path, int flags,
+				   struct cl_walk *w);
+
 /* A short human description of a failed walk ("no such file"...). */
 const char *cl_walk_strerror(const struct cl_walk *w);
 

@@ -49,6 +49,12 @@ struct cl_options {
 	bool nss;              /* when libc is in the closure, require the root's NSS modules */
 	bool deep;             /* also check every .so under the interpreter's module directories */
 	int host_root_fd;      /* >= 0: compare each library with the same path under this root */
+	/* The program's $ORIGIN, which glibc's loader reads from /proc/self/exe:
+	 * PROBE: known when the root has a proc file system on /proc; KNOWN:
+	 * known (the caller mounts /proc before exec); UNKNOWN: unknown, for
+	 * the reason in origin_why (a clause: "...self/exe, and REASON"). */
+	enum { CL_ORIGIN_PROBE, CL_ORIGIN_KNOWN, CL_ORIGIN_UNKNOWN } origin;
+	const char *origin_why;
 };
 
 struct cl_report {
@@ -58,7 +64,8 @@ struct cl_report {
 	size_t n_problems;
 };
 
-/* Default options: root_fd -1, symbols and nss on, deep off, host_root_fd -1. */
+/* Default options: root_fd -1, symbols and nss on, deep off, host_root_fd -1,
+ * origin CL_ORIGIN_PROBE. */
 void cl_options_init(struct cl_options *opt);
 
 /* Check that PATH (absolute, inside the root) will load, appending what was
@@ -70,6 +77,32 @@ void cl_options_init(struct cl_options *opt);
  * could not run at all (ENOMEM, unreadable root). */
 int cl_check(const struct cl_options *opt, const char *path, int prog_fd,
 	     struct cl_report *rep);
+
+/* The repeat-check cache (cache.c).
+ *
+ * CACHE_FD is a read-write descriptor of a file that only root can open
+ * (cgijail opens it before chroot and keeps it across the privilege drop).
+ * The file holds "ok" verdicts of earlier checks, each with the inputs of
+ * the check (program, options, root) and the identity (device, inode, mode,
+ * size, mtime, ctime) of every path the check consulted: files, symlinks,
+ * and each directory it looked into, where a lookup failed included. A
+ * check whose inputs and consulted paths are all unchanged is served from
+ * the file; any other is checked in full, and an "ok" verdict is stored,
+ * replacing the old one (least recently used programs are dropped). */
+enum cl_cache_status {
+	CL_CACHE_UNUSED,     /* no cache fd, or options not cached (deep, host) */
+	CL_CACHE_HIT,        /* nothing the last full check consulted has changed */
+	CL_CACHE_STORED,     /* checked in full, the "ok" verdict now cached */
+	CL_CACHE_NOT_STORED, /* checked in full, not cached: see cl_cache_status_text */
+	CL_CACHE_RACY,       /* checked in full, not cached: something changed just now */
+};
+
+/* As cl_check, through the cache in CACHE_FD (-1: no cache). *STATUS says
+ * what happened. A hit appends the cached "checked" list to REP. */
+int cl_check_cached(const struct cl_options *opt, const char *path, int prog_fd, int cache_fd,
+		    struct cl_report *rep, enum cl_cache_status *status);
+/* "served from the check cache" etc. */
+const char *cl_cache_status_text(enum cl_cache_status status);
 
 void cl_report_init(struct cl_report *rep);
 void cl_report_free(struct cl_report *rep);

@@ -132,7 +132,7 @@ static void scan_dir(struct finder *fd, const char *dir, int depth)
 		fd->ctx->oom = true;
 		return;
 	}
-	if (cl_walk(fd->ctx->root_fd, -1, NULL, dir, 0, w) == CL_WALK_OK) {
+	if (cl_ctx_walk(fd->ctx, -1, NULL, dir, 0, w) == CL_WALK_OK) {
 		dirfd = S_ISDIR(w->st.st_mode) ? openat(w->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 		close(w->fd);
 		if (dirfd >= 0)
@@ -152,7 +152,7 @@ static void scan_subdirs(struct finder *fd, const char *dir, const char *prefix,
 		fd->ctx->oom = true;
 		return;
 	}
-	if (cl_walk(fd->ctx->root_fd, -1, NULL, dir, 0, w) == CL_WALK_OK) {
+	if (cl_ctx_walk(fd->ctx, -1, NULL, dir, 0, w) == CL_WALK_OK) {
 		if (S_ISDIR(w->st.st_mode))
 			dirfd = openat(w->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		close(w->fd);

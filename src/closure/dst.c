@@ -135,6 +135,8 @@ static void decompose(struct cl_map *m, struct cl_obj *o, const char *list,
 
 		if (dir)
 			(*out)[(*n)++] = dir;
+		else if (!o->origin && !o->origin_dropped && strstr(elem, "ORIGIN"))
+			o->origin_dropped = cl_strdup(m->ctx, elem);
 	}
 	free(copy);
 }

@@ -56,7 +56,7 @@ static char *find_in_path(struct cl_ctx *ctx, const char *name, struct cl_walk *
 	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
 		char *cand = cl_printf(ctx, "%s/%s", dir, name);
 
-		if (cand && cl_walk(ctx->root_fd, -1, NULL, cand, 0, w) == CL_WALK_OK) {
+		if (cand && cl_ctx_walk(ctx, -1, NULL, cand, 0, w) == CL_WALK_OK) {
 			if (S_ISREG(w->st.st_mode) && (w->st.st_mode & 0111))
 				found = cand;
 			close(w->fd);
@@ -157,7 +157,7 @@ static struct cl_file *open_prog_fd(struct cl_ctx *ctx, const struct exec_req *r
 		return cl_file_get(ctx, req->prog_fd, &st);
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", req->prog_fd);
 	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 && cl_walk(ctx->root_fd, -1, NULL, req->path, CL_WALK_READ, w) == CL_WALK_OK)
+	if (fd < 0 && cl_ctx_walk(ctx, -1, NULL, req->path, CL_WALK_READ, w) == CL_WALK_OK)
 		fd = w->fd;
 	if (fd >= 0 && fstat(fd, &st2) == 0 && st2.st_dev == st.st_dev && st2.st_ino == st.st_ino)
 		f = cl_file_get(ctx, fd, &st);
@@ -172,7 +172,7 @@ static struct cl_file *open_prog_fd(struct cl_ctx *ctx, const struct exec_req *r
  * from /proc/self/exe, which has no symlinks). */
 static char *canonical(struct cl_ctx *ctx, const struct exec_req *req, struct cl_walk *w)
 {
-	if (cl_walk(ctx->root_fd, -1, NULL, req->path, 0, w) == CL_WALK_OK) {
+	if (cl_ctx_walk(ctx, -1, NULL, req->path, 0, w) == CL_WALK_OK) {
 		close(w->fd);
 		return cl_strdup(ctx, w->path);
 	}

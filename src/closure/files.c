@@ -119,9 +119,11 @@ struct cl_file *cl_file_get(struct cl_ctx *ctx, int fd, const struct stat *st)
 struct cl_file *cl_file_open(struct cl_ctx *ctx, int root_fd, const char *path,
 			     struct cl_walk *w)
 {
+	/* The host's files (--host) are no part of what the root's check saw. */
+	struct cl_trace *trace = root_fd == ctx->root_fd ? ctx->trace : NULL;
 	struct cl_file *f;
 
-	if (cl_walk(root_fd, -1, NULL, path, CL_WALK_READ, w) != CL_WALK_OK)
+	if (cl_walk_traced(trace, root_fd, -1, NULL, path, CL_WALK_READ, w) != CL_WALK_OK)
 		return NULL;
 	if (!S_ISREG(w->st.st_mode)) {
 		close(w->fd);

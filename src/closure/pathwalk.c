@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cl_trace.h"
 #include "cl_walk.h"
 
 #define REST_MAX ((size_t)2 * PATH_MAX)
@@ -20,6 +21,7 @@ struct frame {
 
 struct walker {
 	int root_fd;
+	struct cl_trace *trace;  /* NULL: nothing recorded */
 	int cur;
 	bool cur_owned;
 	char canon[PATH_MAX];
@@ -38,6 +40,26 @@ static void set_cur(struct walker *k, int fd, bool owned)
 		close(k->cur);
 	k->cur = fd;
 	k->cur_owned = owned;
+}
+
+/* For the cache: the directory we are about to look into, before we do. */
+static void note_cur(struct walker *k)
+{
+	if (k->trace)
+		cl_trace_note_fd(k->trace, k->clen ? k->canon : "/", k->cur);
+}
+
+/* For the cache: the entry COMP of the current directory, as lstat saw it. */
+static void note_child(struct walker *k, const char *comp, const struct stat *st)
+{
+	char path[PATH_MAX];
+
+	if (!k->trace)
+		return;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", k->canon, comp) >= sizeof path)
+		k->trace->broken = true;
+	else
+		cl_trace_note(k->trace, path, st);
 }
 
 static void pop_frames(struct walker *k, size_t remaining)
@@ -92,7 +114,17 @@ static int reopen_canon(struct walker *k)
 
 	memcpy(buf, k->canon, k->clen + 1);
 	for (comp = strtok_r(buf, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
-		int next = openat(dir, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		int next;
+
+		if (k->trace) {
+			/* buf up to COMP is the path of DIR ("/" for the root). */
+			char was = comp[-1];
+
+			comp[-1] = '\0';
+			cl_trace_note_fd(k->trace, buf[0] ? buf : "/", dir);
+			comp[-1] = was;
+		}
+		next = openat(dir, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 
 		if (fd >= 0)
 			close(fd);
@@ -187,6 +219,8 @@ static enum cl_walk_status finish_file(struct walker *k, struct cl_walk *w, cons
 	if (!append_canon(k, comp))
 		return set_error(w, ENAMETOOLONG);
 	memcpy(w->path, k->canon, k->clen + 1);
+	if (k->trace)
+		cl_trace_note(k->trace, w->path, &w->st);
 	fd = openat(k->cur, comp, read ? O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK
 				       : O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -211,6 +245,8 @@ static enum cl_walk_status finish_dir(struct walker *k, struct cl_walk *w)
 		memcpy(w->path, "/", 2);
 	else
 		memcpy(w->path, k->canon, k->clen + 1);
+	if (k->trace)
+		cl_trace_note(k->trace, w->path, &w->st);
 	return w->status = CL_WALK_OK;
 }
 
@@ -236,6 +272,7 @@ static enum cl_walk_status step(struct walker *k, struct cl_walk *w, const char 
 		return CL_WALK_OK;
 	if (strcmp(comp, "..") == 0)
 		return go_up(k, w);
+	note_cur(k);
 	if (!last) {
 		fd = openat(k->cur, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0)
@@ -250,8 +287,10 @@ static enum cl_walk_status step(struct walker *k, struct cl_walk *w, const char 
 			return blame(k, w, CL_WALK_DANGLING, CL_WALK_NOENT);
 		return set_error(w, errno);
 	}
-	if (S_ISLNK(w->st.st_mode))
+	if (S_ISLNK(w->st.st_mode)) {
+		note_child(k, comp, &w->st);
 		return expand_link(k, w, comp);
+	}
 	if (S_ISDIR(w->st.st_mode)) {
 		fd = openat(k->cur, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 		return fd < 0 ? set_error(w, errno) : enter_dir(k, w, fd, comp);
@@ -300,6 +339,13 @@ static void walker_free(struct walker *k)
 enum cl_walk_status cl_walk(int root_fd, int dir_fd, const char *dir_path,
 			    const char *path, int flags, struct cl_walk *w)
 {
+	return cl_walk_traced(NULL, root_fd, dir_fd, dir_path, path, flags, w);
+}
+
+enum cl_walk_status cl_walk_traced(struct cl_trace *trace, int root_fd, int dir_fd,
+				   const char *dir_path, const char *path, int flags,
+				   struct cl_walk *w)
+{
 	struct walker *k;
 	enum cl_walk_status s;
 
@@ -312,6 +358,7 @@ enum cl_walk_status cl_walk(int root_fd, int dir_fd, const char *dir_path,
 	if (!k)
 		return set_error(w, ENOMEM);
 	k->root_fd = root_fd;
+	k->trace = trace;
 	k->cur = root_fd;
 	if (path[0] != '/' && dir_fd >= 0 && strlen(dir_path) < sizeof k->canon) {
 		k->cur = dir_fd;

@@ -2,8 +2,11 @@
  * symbol versions and undefined symbols, then what it loads later (NSS
  * modules, interpreter extension modules) and the host comparison. */
 #include <elf.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
 #include "cl_ctx.h"
 
@@ -106,6 +109,47 @@ static void load_global(struct cl_map *m)
 		cl_objvec_push(m->ctx, &m->global, m->interp);
 }
 
+/* glibc's loader takes the program's $ORIGIN from /proc/self/exe (its
+ * sysdeps/unix/sysv/linux/dl-origin.c; the fallback, LD_ORIGIN_PATH, never
+ * reaches a CGI). A library's $ORIGIN is its own directory. */
+bool cl_origin_known(struct cl_ctx *ctx, const char **why)
+{
+	struct cl_walk *w;
+	struct statfs sf;
+
+	*why = ctx->opt->origin_why ? ctx->opt->origin_why : "the root has no /proc";
+	if (ctx->opt->origin != CL_ORIGIN_PROBE)
+		return ctx->opt->origin == CL_ORIGIN_KNOWN;
+	if (ctx->proc_state)
+		return ctx->proc_state > 0;
+	w = malloc(sizeof *w);
+	if (!w) {
+		ctx->oom = true;
+		return false;
+	}
+	ctx->proc_state = -1;
+	if (cl_ctx_walk(ctx, -1, NULL, "/proc", 0, w) == CL_WALK_OK) {
+		if (S_ISDIR(w->st.st_mode) && fstatfs(w->fd, &sf) == 0 &&
+		    sf.f_type == PROC_SUPER_MAGIC)
+			ctx->proc_state = 1;
+		close(w->fd);
+	}
+	free(w);
+	return ctx->proc_state > 0;
+}
+
+static bool uses_origin(const struct cl_elf *e)
+{
+	if (e->rpath && strstr(e->rpath, "ORIGIN"))
+		return true;
+	if (e->runpath && strstr(e->runpath, "ORIGIN"))
+		return true;
+	for (size_t i = 0; i < e->n_needed; i++)
+		if (strstr(e->strtab + e->needed[i], "ORIGIN"))
+			return true;
+	return false;
+}
+
 void cl_check_process(struct cl_ctx *ctx, const char *path, const char *canon,
 		      struct cl_file *file, const char *needed_by)
 {
@@ -131,6 +175,10 @@ void cl_check_process(struct cl_ctx *ctx, const char *path, const char *canon,
 	origin = cl_dirname(ctx, canon ? canon : path);
 	m.main = origin ? cl_map_add(&m, path, file, NULL, origin, needed_by) : NULL;
 	free(origin);
+	if (m.main && uses_origin(e) && !cl_origin_known(ctx, &ctx->origin_why)) {
+		free(m.main->origin);
+		m.main->origin = NULL;
+	}
 	if (m.main) {
 		m.main->is_main = true;
 		load_global(&m);

@@ -42,6 +42,7 @@ struct search {
 	enum cl_walk_status link_status;
 	char *link, *target;       /* a symlink that broke a candidate */
 	char searched[600];
+	const char *dropped;       /* an element not searched: $ORIGIN unknown */
 	struct cl_walk w;
 };
 
@@ -72,6 +73,7 @@ void cl_map_free(struct cl_map *m)
 
 		free(o->path);
 		free(o->origin);
+		free(o->origin_dropped);
 		free(o->needed_by);
 		cl_free_dirs(o->rpath, o->n_rpath);
 		cl_free_dirs(o->runpath, o->n_runpath);
@@ -223,7 +225,7 @@ static enum verdict try_path(struct search *s, int dir_fd, const char *dir_canon
 	struct cl_file *f;
 	enum verdict v;
 
-	if (cl_walk(s->ctx->root_fd, dir_fd, dir_canon, rel, CL_WALK_READ, &s->w) != CL_WALK_OK) {
+	if (cl_ctx_walk(s->ctx, dir_fd, dir_canon, rel, CL_WALK_READ, &s->w) != CL_WALK_OK) {
 		note_link(s, s->w.status, s->w.link, s->w.target);
 		return SKIP;
 	}
@@ -257,7 +259,7 @@ static struct cl_dir *dir_get(struct search *s, const char *key)
 		return NULL;
 	}
 	d->fd = -1;
-	d->status = cl_walk(ctx->root_fd, -1, NULL, key, 0, &s->w);
+	d->status = cl_ctx_walk(ctx, -1, NULL, key, 0, &s->w);
 	if (d->status == CL_WALK_OK && !S_ISDIR(s->w.st.st_mode))
 		d->status = CL_WALK_NOENT;
 	if (d->status == CL_WALK_OK) {
@@ -364,6 +366,12 @@ static enum verdict try_cache(struct search *s, bool nodeflib)
 	return v;
 }
 
+static void note_dropped(struct search *s, const struct cl_obj *o)
+{
+	if (!s->dropped && o->origin_dropped)
+		s->dropped = o->origin_dropped;
+}
+
 static enum verdict search_rpaths(struct search *s)
 {
 	struct cl_obj *main = s->m->main;
@@ -375,6 +383,7 @@ static enum verdict search_rpaths(struct search *s)
 		enum verdict v;
 
 		dirs = cl_search_dirs(s->m, l, false, &n);
+		note_dropped(s, l);
 		if (n == 0)
 			continue;
 		v = try_dirs(s, dirs, n);
@@ -385,6 +394,7 @@ static enum verdict search_rpaths(struct search *s)
 	if (did_main || !main)
 		return SKIP;
 	dirs = cl_search_dirs(s->m, main, false, &n);
+	note_dropped(s, main);
 	return try_dirs(s, dirs, n);
 }
 
@@ -401,6 +411,7 @@ static enum verdict search_path(struct search *s)
 		v = search_rpaths(s);
 	if (v == SKIP && loader && loader->elf->runpath) {
 		dirs = cl_search_dirs(s->m, loader, true, &n);
+		note_dropped(s, loader);
 		v = try_dirs(s, dirs, n);
 	}
 	if (v == SKIP)
@@ -429,7 +440,7 @@ static enum verdict search_direct(struct search *s)
 	if (r < 0)
 		return FATAL;
 	if (r == 0) {
-		note_searched(s, "$ORIGIN unknown");
+		s->dropped = s->need->name;
 		return SKIP;
 	}
 	path = exp[0] == '/' ? exp : cl_printf(s->ctx, "/%s", exp);
@@ -459,6 +470,12 @@ static void report_not_found(struct search *s)
 	else if (need->missing_detail)
 		cl_problem(s->ctx, need->missing_kind, need->name, need->needed_by, "%s",
 			   need->missing_detail);
+	else if (s->dropped)
+		cl_problem(s->ctx, need->missing_kind, need->name, need->needed_by,
+			   "not found (searched %s); %s was not searched: the loader takes the "
+			   "program's $ORIGIN from /proc/self/exe, and %s",
+			   s->searched[0] ? s->searched : "nothing", s->dropped,
+			   s->ctx->origin_why ? s->ctx->origin_why : "the root has no /proc");
 	else
 		cl_problem(s->ctx, need->missing_kind, need->name, need->needed_by,
 			   "not found (searched %s)", s->searched[0] ? s->searched : "nothing");

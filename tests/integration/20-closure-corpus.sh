@@ -584,14 +584,19 @@ cc_prog "$J/opt/app/bin/prog" -L"$B" -l:libfoo.so.1 '-Wl,-rpath,$ORIGIN/../lib' 
 cp "$B/libfoo.so.1" "$J/opt/app/lib/"
 ln -s /opt/app/bin/prog "$J/opt/prog-link"
 # The loader takes the main program's $ORIGIN from /proc/self/exe: mount
-# /proc in this jail while the loader runs (see the report on jails without it).
+# /proc in this jail while the checker looks and the loader runs.
 with_proc() {
 	if mount -t proc proc "$J/proc"; then "$@"; umount "$J/proc"
 	else not_ok "loader: mount /proc in the jail"; fi
 }
-expect "good: RUNPATH \$ORIGIN/../lib" "$J" ok --checked /opt/app/lib/libfoo.so.1 -- /opt/app/bin/prog
+with_proc expect "good: RUNPATH \$ORIGIN/../lib (with /proc)" "$J" ok --checked /opt/app/lib/libfoo.so.1 -- /opt/app/bin/prog
 with_proc loader_runs "RUNPATH \$ORIGIN/../lib (with /proc)" "$J" /opt/app/bin/prog
-expect "good: \$ORIGIN is the real program's directory, not a symlink's" "$J" ok -- /opt/prog-link
+# Without /proc the program's $ORIGIN is unknown and the element is dropped.
+expect "missing-library: RUNPATH \$ORIGIN/../lib in a jail without /proc" "$J" \
+	bad missing-library 'libfoo.so.1' /opt/app/bin/prog --detail '$ORIGIN/../lib was not searched' \
+	--detail 'root has no /proc' -- /opt/app/bin/prog
+loader_fails "RUNPATH \$ORIGIN/../lib without /proc" "$J" 'libfoo.so.1: cannot open' /opt/app/bin/prog
+with_proc expect "good: \$ORIGIN is the real program's directory, not a symlink's" "$J" ok -- /opt/prog-link
 with_proc loader_runs "\$ORIGIN through a symlink to the program (with /proc)" "$J" /opt/prog-link
 mv "$J/opt/app/lib/libfoo.so.1" "$J/opt/app/plugins/"
 expect "missing-library: RUNPATH \$ORIGIN/../lib, library in ../plugins" "$J" \
@@ -618,7 +623,10 @@ expect "missing-library: DT_RPATH /opt/app/nolib" "$J" \
 	bad missing-library 'libfoo.so.1|*/libfoo.so.1' /cgi/rpath-bad -- /cgi/rpath-bad
 loader_fails "DT_RPATH /opt/app/nolib" "$J" 'libfoo.so.1: cannot open' /cgi/rpath-bad
 cc_prog "$J/cgi/rpath-origin" -L"$B" -l:libfoo.so.1 '-Wl,--disable-new-dtags,-rpath,$ORIGIN/../opt/app/lib' <<<"$MAIN_FOO"
-expect "good: DT_RPATH \$ORIGIN/../opt/app/lib" "$J" ok -- /cgi/rpath-origin
+with_proc expect "good: DT_RPATH \$ORIGIN/../opt/app/lib (with /proc)" "$J" ok -- /cgi/rpath-origin
+expect "missing-library: DT_RPATH \$ORIGIN/../opt/app/lib without /proc" "$J" \
+	bad missing-library 'libfoo.so.1' /cgi/rpath-origin --detail '/proc' -- /cgi/rpath-origin
+loader_fails "DT_RPATH \$ORIGIN without /proc" "$J" 'libfoo.so.1: cannot open' /cgi/rpath-origin
 with_proc loader_runs "DT_RPATH \$ORIGIN (with /proc)" "$J" /cgi/rpath-origin
 
 # --- python3: #!/usr/bin/env python3, --deep -------------------------------------

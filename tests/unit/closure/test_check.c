@@ -160,8 +160,21 @@ static void test_origin(void **state)
 	put(f, "prog_origin", "/app/bin/p", 0755);
 	put(f, "libvers-old.so.1", "/app/lib/libvers.so.1", 0644);
 	assert_int_equal(tj_symlink(&f->j, "/app/bin/p", "/usr/bin/p"), 0);
+	/* The loader reads the program's $ORIGIN from /proc/self/exe. */
+	f->opt.origin = CL_ORIGIN_KNOWN;
 	expect_ok(f, "/usr/bin/p");
 	assert_true(tj_checked(&f->rep, "/app/bin/../lib/libvers.so.1"));
+	/* Without a proc file system on /proc in the root, it is unknown. */
+	f->opt.origin = CL_ORIGIN_PROBE;
+	expect(f, "/usr/bin/p", CL_MISSING_LIBRARY, "libvers.so.1",
+	       "$ORIGIN/../lib was not searched: the loader takes the program's $ORIGIN from "
+	       "/proc/self/exe, and the root has no /proc");
+	assert_int_equal(tj_mkdirs(&f->j, "/proc/self/"), 0);
+	expect(f, "/usr/bin/p", CL_MISSING_LIBRARY, "libvers.so.1", "root has no /proc");
+	/* Or unknown for the caller's reason. */
+	f->opt.origin = CL_ORIGIN_UNKNOWN;
+	f->opt.origin_why = "REASON";
+	expect(f, "/usr/bin/p", CL_MISSING_LIBRARY, "libvers.so.1", "/proc/self/exe, and REASON");
 }
 
 static void test_cycle_and_tls(void **state)
