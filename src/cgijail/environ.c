@@ -102,7 +102,9 @@ static void add_path_in_jail(struct env_builder *b, const char *name, const char
 		add(b, name, inside);
 }
 
-static void add_request_variables(struct env_builder *b)
+/* The client's headers (HTTP_*) come last: however many a client sends,
+ * they cannot push the server's variables past MAX_ENV. */
+static void add_request_variables(struct env_builder *b, bool headers)
 {
 	for (char **e = b->rq->caller_env; e && *e && b->n < MAX_ENV - 8; e++) {
 		const char *eq = strchr(*e, '=');
@@ -110,7 +112,8 @@ static void add_request_variables(struct env_builder *b)
 		char name[128];
 
 		if (!eq || len >= sizeof name || !name_is_wellformed(*e, len) ||
-		    !name_is_safe(*e, len) || !value_is_safe(*e, len, eq + 1))
+		    !name_is_safe(*e, len) || !value_is_safe(*e, len, eq + 1) ||
+		    (len >= 5 && !strncmp(*e, "HTTP_", 5)) != headers)
 			continue;
 		memcpy(name, *e, len);
 		name[len] = '\0';
@@ -141,7 +144,8 @@ void build_environment(struct request *rq)
 	if (!b.vars)
 		refuse(rq, CJ_NOMEM, "building the environment");
 	add_own_variables(&b);
-	add_request_variables(&b);
+	add_request_variables(&b, false);
+	add_request_variables(&b, true);
 	rq->cgi_env = b.vars;
 	passed(rq, "environment", "%d variables from the whitelist", b.n);
 }

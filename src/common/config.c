@@ -491,6 +491,13 @@ static int apply_section(struct cj_config *cfg, dictionary *d, const char *sec,
 	iniparser_getseckeys(d, sec, keys);
 	for (int i = 0; i < nkeys && rc == 0; i++) {
 		const char *v = iniparser_getstring(d, keys[i], "");
+		/* A section [limits:cpu] is an entry "limits:cpu" without a value:
+		 * iniparser lists it among the keys of [limits]. */
+		if (!v) {
+			snprintf(why, len, "section [%s] has the name of a key of [%s]", keys[i], sec);
+			rc = -1;
+			break;
+		}
 		rc = apply_key(cfg, kind, sec, keys[i] + strlen(sec) + 1, v, why, len);
 	}
 	free(keys);
@@ -604,6 +611,8 @@ void cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj
 		const char *v = iniparser_getstring(d, keys[i], "");
 		int lim = find_limit(key);
 		/* Values were validated when the file was loaded. */
+		if (!v)
+			continue;
 		if (lim >= 0)
 			(void)parse_limit(v, &out->limits[lim], why, sizeof why);
 		else

@@ -140,9 +140,12 @@ int format_checked(char *out, size_t outlen, const char *fmt, ...)
 	return (n < 0 || (size_t)n >= outlen) ? -1 : 0;
 }
 
-/* Length of the valid UTF-8 sequence at S, or 0. */
+/* Length of the valid UTF-8 sequence at S, or 0. Strict (RFC 3629): no
+ * overlong forms, no surrogates, nothing above U+10FFFF -- which a JSON
+ * reader would reject, and the whole report with it. */
 static size_t utf8_sequence_length(const unsigned char *s)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
 	size_t len;
 
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
@@ -153,7 +156,17 @@ static size_t utf8_sequence_length(const unsigned char *s)
 		len = 4;
 	else
 		return 0;
-	for (size_t i = 1; i < len; i++)
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return len;
