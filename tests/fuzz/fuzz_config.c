@@ -1,0 +1,75 @@
+/* libFuzzer target: cgijail.conf, read by iniparser through our parser
+ * (src/common/config.c). The input is the whole file (written to a memfd
+ * and parsed by its /proc/self/fd name, as cgijail parses its config by
+ * name). Whatever the input: no crash or leak, a reason for every
+ * refusal, and a config that is accepted is never less safe than the
+ * rules allow -- min_uid/min_gid at least 1, a caller named, absolute paths
+ * without '..', an absolute safe_path, a umask within 0777, soft limits not
+ * above hard ones -- for the defaults and for every [user:NAME] policy. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cj_exit.h"
+#include "config.h"
+#include "strutil.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static FILE *devnull;
+
+static void check_policy(const struct cj_policy *p)
+{
+	if (p->jail_root[0] && (p->jail_root[0] != '/' || has_dot_component(p->jail_root)))
+		abort();
+	if (p->docroot[0] != '/' || has_dot_component(p->docroot))
+		abort();
+	if (!p->userdir[0] || p->userdir[0] == '/' || has_dot_component(p->userdir))
+		abort();
+	for (const char *s = p->safe_path; s; s = strchr(s, ':') ? strchr(s, ':') + 1 : NULL)
+		if (s[0] != '/')
+			abort();
+	if (p->umask > 0777 || has_control_char(p->safe_path) || has_control_char(p->jail_root))
+		abort();
+	for (int i = 0; i < LIM_COUNT; i++)
+		if (p->limits[i].set && p->limits[i].soft > p->limits[i].hard)
+			abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const users[] = { "alice", "bob", "root", "Alice", "user:x", "" };
+	struct cj_config cfg;
+	struct cj_policy pol;
+	char path[64], why[1024];
+	int fd, code;
+
+	if (!devnull)
+		devnull = fopen("/dev/null", "w");
+	fd = memfd_create("cgijail.conf", MFD_CLOEXEC);
+	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
+		abort();
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	why[0] = '\0';
+	code = cj_config_parse(&cfg, path, why, sizeof why);
+	if (code == CJ_OK) {
+		if (cfg.min_uid < 1 || cfg.min_gid < 1 || !cfg.caller[0] || has_control_char(cfg.caller))
+			abort();
+		if (cfg.log[0] && (cfg.log[0] != '/' || has_dot_component(cfg.log)))
+			abort();
+		check_policy(&cfg.defaults);
+		for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+			cj_policy_for_user(&cfg, users[i], &pol);
+			check_policy(&pol);
+		}
+		cj_config_print(devnull, &cfg);
+	} else if (!why[0] || (code != CJ_CONFIG_SYNTAX && code != CJ_CONFIG_VALUE)) {
+		abort();
+	}
+	cj_config_free(&cfg);
+	close(fd);
+	return 0;
+}
