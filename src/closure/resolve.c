@@ -13,6 +13,7 @@
  * the names they were requested under, their soname, and their inode.
  */
 #include <elf.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -328,6 +329,11 @@ static enum verdict try_dirs(struct search *s, char *const *dirs, size_t n)
 static void load_cache(struct cl_ctx *ctx, struct cl_walk *w)
 {
 	ctx->cache_file = cl_file_open(ctx, ctx->root_fd, "/etc/ld.so.cache", w);
+	/* glibc's loader open()s the cache without O_NONBLOCK and ignores one
+	 * it cannot map: a FIFO (or a device) there would hang every program. */
+	if (!ctx->cache_file && w->status == CL_WALK_ERROR && w->err == ENOEXEC)
+		cl_problem(ctx, CL_BAD_ELF, "/etc/ld.so.cache", "",
+			   "not a regular file: the loader would block opening it, or read a device");
 	ctx->cache_state = ctx->cache_file && ctx->cache_file->buf &&
 			   cl_ldcache_parse(&ctx->cache, ctx->cache_file->buf,
 					    ctx->cache_file->len) == 0 ? 1 : -1;
