@@ -10,7 +10,8 @@ set -u
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/jail.sh"
 
-CTL=$CJ_BUILD/src/cgijailctl/cgijailctl
+# CJ_CTL: another cgijailctl (e.g. a sanitizer build) to run the same tests with.
+CTL=${CJ_CTL:-$CJ_BUILD/src/cgijailctl/cgijailctl}
 [ "$(id -u)" = 0 ] || { echo "Bail out! needs root"; exit 2; }
 command -v gcc >/dev/null || { echo "Bail out! needs gcc"; exit 2; }
 B=$CJ_WORK/build            # libraries built to link against (never in a jail)
