@@ -204,15 +204,7 @@ cj_user "$B"; UB=$CJ_LAST_UID
 cj_atexit "ap_kill_uid $UA $UB; ap_forget_cache $UA $UB"
 JA=$(cj_jail "$A") && JB=$(cj_jail "$B") && cj_site "$A" && cj_site "$B" ||
 	bail "make the jails"
-cj_conf <<EOF
-# cgijail end-to-end tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+{ cj_conf_head; cat <<EOF; } | cj_conf
 userdir = public_html
 check = full
 

@@ -57,14 +57,7 @@ J=$(cj_jail "$U") && cj_site "$U" && jail_copy_prog "$J" /bin/sh && jail_copy_pr
 printf '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\necho "uid $(id -u) jail $(cat /jail-id 2>&1)"\n' >"$CJ_WORK/who.sh"
 jail_copy_prog "$J" /usr/bin/cat
 cj_cgi "$CJ_WORK/who.sh" "$J/var/www/cgi-bin/who.sh" "$U:$U"
-cj_conf <<EOF
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+{ cj_conf_head; cat <<EOF; } | cj_conf
 EOF
 
 host_before=$(update-alternatives --query suexec 2>&1; readlink /etc/alternatives/suexec)

@@ -13,15 +13,7 @@ SAFE_PATH=/usr/local/bin:/usr/bin:/bin:/opt/cjt/bin
 
 write_conf() {
 	local nofile=${1-nofile = 100:200}
-	cj_conf <<EOF
-# cgijail integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+	{ cj_conf_head; cat <<EOF; } | cj_conf
 userdir = public_html
 umask = 027
 safe_path = $SAFE_PATH

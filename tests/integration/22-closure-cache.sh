@@ -70,15 +70,7 @@ EOF
 	cj_cgi "$b/ocgi" "$BIN/o.cgi" cjcalice:cjcalice || return 2
 	# Mount points for namespaces = mount (as cgijailctl init makes them).
 	mkdir -m 0555 "$J/proc" && mkdir -m 1777 "$J/tmp" || return 2
-	cj_conf <<EOF
-# cgijail integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+	{ cj_conf_head; cat <<EOF; } | cj_conf
 EOF
 }
 
@@ -218,15 +210,7 @@ rm -f -- "$CACHE"
 CJ_WANT_UID=$ALICE cj_run "$BIN" cjcalice cjcalice o.cgi
 cj_assert_refused "RUNPATH \$ORIGIN/../lib in a jail without a mounted /proc: refused, naming \$ORIGIN and /proc" \
 	CJ_MISSING_LIBRARY 'libcjo.so.1.*\$ORIGIN/\.\./lib was not searched.*/proc/self/exe.*no /proc'
-cj_conf <<EOF
-# cgijail integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+{ cj_conf_head; cat <<EOF; } | cj_conf
 
 [user:cjcalice]
 namespaces = mount
@@ -240,15 +224,7 @@ cj_assert_exec "namespaces = mount: RUNPATH \$ORIGIN/../lib resolves (private /p
 
 rm -f -- "$CACHE"
 
-cj_conf <<EOF
-# cgijail integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+{ cj_conf_head; cat <<EOF; } | cj_conf
 
 [user:cjcalice]
 check_cache = no

@@ -17,15 +17,7 @@ PROFILES=$CJ_TOP/etc/profiles
 LIBDIR=/usr/lib/x86_64-linux-gnu
 
 write_conf() {
-	cj_conf <<EOF
-# cgijailctl integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+	{ cj_conf_head; cat <<EOF; } | cj_conf
 EOF
 }
 
