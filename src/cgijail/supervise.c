@@ -25,13 +25,16 @@ static bool needs_supervisor(const struct request *rq)
 }
 
 /* The whole CGI: its pid namespace (killing its first process ends every
- * process in it) or its process group. */
+ * process in it) or its process group -- and the CGI itself, which may
+ * have moved to another group of the session. */
 static void kill_cgi(const struct request *rq, int sig)
 {
-	if (rq->pol.namespaces & CLONE_NEWPID)
+	if (rq->pol.namespaces & CLONE_NEWPID) {
 		kill(rq->child, SIGKILL);
-	else
-		kill(-rq->child, sig);
+		return;
+	}
+	kill(-rq->child, sig);
+	kill(rq->child, sig);
 }
 
 static __attribute__((noreturn)) void pass_on_status(struct request *rq, int status, bool timed_out)
