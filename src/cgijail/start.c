@@ -36,6 +36,10 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* What the checks need at most at once: the log, the jail, the directory,
+ * the program twice, a config or NSS file, the check's walk. */
+#define MIN_DESCRIPTORS 32
+
 /* A hostile caller may start us with RLIMIT_NOFILE=3 or RLIMIT_FSIZE=0. Keep
  * its values to hand back to the CGI, and give ourselves room meanwhile. */
 static void raise_own_limits(struct request *rq)
@@ -48,7 +52,12 @@ static void raise_own_limits(struct request *rq)
 	if (rq->saved_nofile.rlim_cur < 256) {
 		room.rlim_cur = 256;
 		room.rlim_max = rq->saved_nofile.rlim_max < 256 ? 256 : rq->saved_nofile.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &room);
+		/* Without CAP_SYS_RESOURCE a hard limit stays: refuse now, with the
+		 * reason, rather than fail some later check for want of a descriptor. */
+		if (setrlimit(RLIMIT_NOFILE, &room) < 0 && rq->saved_nofile.rlim_max < MIN_DESCRIPTORS)
+			refuse(rq, CJ_LIMITS, "the caller's RLIMIT_NOFILE (%lu) leaves fewer than %d descriptors "
+			       "and cannot be raised: %s", (unsigned long)rq->saved_nofile.rlim_max,
+			       MIN_DESCRIPTORS, strerror(errno));
 	}
 }
 
