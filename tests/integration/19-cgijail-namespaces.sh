@@ -32,7 +32,7 @@ setup() {
 	cj_install || return 2
 	cj_probe_sites "$CJ_TOP/tests/integration/probes/limits_probe.c" \
 		cjtnsall cjtnsmnt cjtnspid cjtnsbare || return 2
-	# What cgijailctl init makes: /proc 0555 and /tmp 1777, root-owned.
+	# What cgijailctl init makes: /proc and a sticky /tmp, root-owned.
 	local u
 	for u in cjtnsall cjtnsmnt cjtnspid; do
 		mkdir -m 0555 "$(jail "$u")/proc" && mkdir -m 1777 "$(jail "$u")/tmp" || return 2
