@@ -148,6 +148,7 @@ _cjt_sweep_stale() {
 	local u g d pid
 	for u in $(_cjt_range_users); do _cjt_delete_user "$u"; done
 	for g in $(_cjt_range_groups); do _cjt_delete_group "$g"; done
+	_cjt_clear_check_cache
 	for d in /srv/cgijail-test.?* /var/tmp/cgijail-test.?*; do
 		[ -d "$d" ] || continue
 		# Only ours (marked with the suite's pid), and only when that suite is gone.
@@ -155,6 +156,18 @@ _cjt_sweep_stale() {
 		case $pid in ''|*[!0-9]*) continue ;; esac
 		kill -0 "$pid" 2>/dev/null || _cjt_rmtree "$d"
 	done
+}
+
+# The check cache files cgijail kept for our uid range (one per target uid).
+_cjt_clear_check_cache() {
+	local dir f
+	dir=$(sed -n 's/^#define CJ_CACHE_DIR "\(.*\)"$/\1/p' "$CJ_BUILD/cj_build.h" 2>/dev/null)
+	[ -n "$dir" ] && [ -d "$dir" ] || return 0
+	for f in "$dir"/*; do
+		case ${f##*/} in ''|*[!0-9]*) continue ;; esac
+		[ "${f##*/}" -ge "$CJ_UID_MIN" ] && [ "${f##*/}" -le "$CJ_UID_MAX" ] && rm -f -- "$f"
+	done
+	return 0
 }
 
 _cjt_main_pid=$BASHPID
@@ -171,6 +184,7 @@ _cjt_cleanup() {
 	done < <(tac "$_cjt_reg" 2>/dev/null)
 	# Anything created in our range by a subshell that could not register.
 	for what in $(_cjt_range_users); do _cjt_delete_user "$what"; done
+	_cjt_clear_check_cache
 	for what in $(_cjt_range_groups); do _cjt_delete_group "$what"; done
 	while IFS=' ' read -r kind what; do
 		[ "$kind" = dir ] && _cjt_rmtree "$what"
