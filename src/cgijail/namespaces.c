@@ -20,13 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void describe(int flags, char *out, size_t len)
-{
-	snprintf(out, len, "%s%s%s%s%s", flags & CLONE_NEWPID ? " pid" : "",
-		 flags & CLONE_NEWIPC ? " ipc" : "", flags & CLONE_NEWNET ? " net" : "",
-		 flags & CLONE_NEWUTS ? " uts" : "", flags & CLONE_NEWNS ? " mount" : "");
-}
-
 /* A new network namespace has only a loopback device, and it is down. */
 static void bring_up_loopback(struct request *rq)
 {
@@ -68,13 +61,13 @@ void enter_namespaces(struct request *rq)
 
 	if (!flags)
 		return;
-	describe(flags, names, sizeof names);
+	cj_namespaces_names(flags, " ", names, sizeof names);
 	if (rq->mode == MODE_DRY_RUN) {
-		passed(rq, "namespaces", "%s (not entered in a dry run)", names + 1);
+		passed(rq, "namespaces", "%s (not entered in a dry run)", names);
 		return;
 	}
 	if (unshare(flags) < 0)
-		refuse(rq, CJ_NAMESPACES, "unshare(%s): %s", names + 1, strerror(errno));
+		refuse(rq, CJ_NAMESPACES, "unshare(%s): %s", names, strerror(errno));
 	/* Nothing mounted from here on may propagate back to the host. */
 	if ((flags & CLONE_NEWNS) && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		refuse(rq, CJ_NAMESPACES, "cannot make the mount namespace private: %s", strerror(errno));
@@ -113,7 +106,7 @@ void mount_private_dirs(struct request *rq)
 		mount_on(rq, "proc", "/proc", flags & CLONE_NEWPID ? NULL : "hidepid=2");
 		mount_on(rq, "tmpfs", "/tmp", "mode=1777,size=64m,nr_inodes=16k");
 	}
-	describe(flags, names, sizeof names);
-	passed(rq, "namespaces", "%s%s", names + 1,
+	cj_namespaces_names(flags, " ", names, sizeof names);
+	passed(rq, "namespaces", "%s%s", names,
 	       flags & CLONE_NEWNS ? "; private /proc and /tmp" : "");
 }

@@ -210,15 +210,14 @@ bad:
 	return -1;
 }
 
-/* The names of the CLONE_NEW* flags in FLAGS, comma-separated, or "none". */
-static void format_namespaces(int flags, char *out, size_t len)
+void cj_namespaces_names(int flags, const char *sep, char *out, size_t len)
 {
 	size_t used = 0;
 
 	out[0] = '\0';
 	for (size_t i = 0; i < N_NS; i++)
 		if (flags & ns_names[i].flag)
-			used += (size_t)snprintf(out + used, len - used, "%s%s", used ? "," : "",
+			used += (size_t)snprintf(out + used, len - used, "%s%s", used ? sep : "",
 						 ns_names[i].name);
 	if (!used)
 		snprintf(out, len, "none");
@@ -668,7 +667,7 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 		fprintf(out, "nice = inherit\n");
 	fprintf(out, "bind = %s\ncheck = %s\n", p->bind_now ? "now" : "lazy", checks[p->check]);
 	fprintf(out, "check_cache = %s\n", p->check_cache ? "yes" : "no");
-	format_namespaces(p->namespaces, ns, sizeof ns);
+	cj_namespaces_names(p->namespaces, ",", ns, sizeof ns);
 	fprintf(out, "namespaces = %s\n", ns);
 	if (p->timeout)
 		fprintf(out, "timeout = %u\n", p->timeout);

@@ -64,6 +64,10 @@ void cj_config_free(struct cj_config *cfg);
 /* The effective settings, one "key = value" per line (cgijail -V). */
 void cj_config_print(FILE *out, const struct cj_config *cfg);
 
+/* The names of the CLONE_NEW* flags in FLAGS (pid, ipc, net, uts, mount),
+ * joined by SEP, or "none". */
+void cj_namespaces_names(int flags, const char *sep, char *out, size_t len);
+
 const char *cj_limit_name(enum cj_limit_id id);
 int cj_limit_resource(enum cj_limit_id id);
 
