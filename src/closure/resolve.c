@@ -86,19 +86,23 @@ void cl_map_free(struct cl_map *m)
 	cl_strmap_free(&m->bad_versions);
 }
 
+static void dir_free(struct cl_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->path);
+	free(d->link);
+	free(d->target);
+	free(d);
+}
+
 void cl_dirs_free(struct cl_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->dirs.cap; i++) {
 		struct cl_dir *d = ctx->dirs.slots[i].val;
 
-		if (!ctx->dirs.slots[i].key || !d)
-			continue;
-		if (d->fd >= 0)
-			close(d->fd);
-		free(d->path);
-		free(d->link);
-		free(d->target);
-		free(d);
+		if (ctx->dirs.slots[i].key && d)
+			dir_free(d);
 	}
 	cl_strmap_free(&ctx->dirs);
 }
@@ -278,12 +282,7 @@ static struct cl_dir *dir_get(struct search *s, const char *key)
 	}
 	if (cl_strmap_add(&ctx->dirs, key, d) < 0) {
 		ctx->oom = true;
-		if (d->fd >= 0)
-			close(d->fd);
-		free(d->path);
-		free(d->link);
-		free(d->target);
-		free(d);
+		dir_free(d);
 		return NULL;
 	}
 	return d;
