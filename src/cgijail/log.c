@@ -64,6 +64,9 @@ static int open_log_file(const char *path)
 
 void log_open(struct request *rq)
 {
+	/* gmtime_r() reads the time zone file (leap seconds) on its first call:
+	 * let that be the host's now, not the jail's after chroot. */
+	tzset();
 	log_ready = true;
 	if (rq->cfg.syslog)
 		open_syslog();

@@ -50,7 +50,7 @@ result() { cj_val "$1"; }
 # Calls the filter denies, and the result each must get under it.
 DENIED="ptrace process_vm_readv unshare_user unshare_mount unshare_net setns clone_user
 	bpf perf_event_open userfaultfd keyctl add_key request_key settimeofday clock_settime
-	adjtimex iopl ioperm personality_rie personality_top tiocsti mount acct i386_abi x32_abi"
+	adjtimex iopl ioperm personality_rie personality_top personality_others tiocsti mount acct i386_abi x32_abi"
 ALLOWED="getpid unshare_none clone_plain personality_query personality_linux"
 
 all_are() {
@@ -79,7 +79,7 @@ cj_expect "seccomp default: clone3 fails with ENOSYS (libc falls back to clone, 
 cj_probe cjtsecoff
 cj_expect "seccomp = off: the probe ran" '[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ]'
 cj_expect "seccomp = off: what the kernel alone allows the customer is allowed (ptrace ESRCH, personality, adjtimex, clone3 reaches the kernel)" \
-	'[ "$(result ptrace)" = ESRCH ] && [ "$(result personality_rie)" = ok ] && [ "$(result adjtimex)" = ok ] && [ "$(result clone3)" != ENOSYS ] && [ "$(result process_vm_readv)" = ok ]'
+	'[ "$(result ptrace)" = ESRCH ] && [ "$(result personality_rie)" = ok ] && [ "$(result personality_others)" = ok ] && [ "$(result adjtimex)" = ok ] && [ "$(result clone3)" != ENOSYS ] && [ "$(result process_vm_readv)" = ok ]'
 # shellcheck disable=SC2086
 cj_expect "seccomp = off: ordinary calls work" 'all_are ok $ALLOWED'
 

@@ -54,6 +54,32 @@ static long close_socket(int fd)
 	return 0;
 }
 
+/* Every personality but 0 and the query, in the low 32 bits the kernel
+ * reads: each bit alone, and all bits but one. Tried in a child, whose
+ * personality changes where the kernel allows it. -1 with EPERM when all
+ * 64 are refused, 0 when all are allowed, -1 with EPROTO when mixed. */
+static long personality_others(void)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int refused = 0;
+
+		for (unsigned i = 0; i < 32; i++) {
+			unsigned long one = 1UL << i, all_but_one = 0xffffffffUL & ~one;
+
+			refused += syscall(SYS_personality, one) < 0 && errno == EPERM;
+			refused += syscall(SYS_personality, all_but_one) < 0 && errno == EPERM;
+		}
+		_exit(refused == 64 ? 0 : refused == 0 ? 1 : 2);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	errno = WEXITSTATUS(status) == 0 ? EPERM : EPROTO;
+	return WEXITSTATUS(status) == 1 ? 0 : -1;
+}
+
 static long i386_getpid(void)
 {
 	long r;
@@ -105,6 +131,7 @@ int main(int argc, char **argv)
 	report("personality_linux", syscall(SYS_personality, 0UL) < 0 ? -1 : 0);
 	report("personality_rie", syscall(SYS_personality, (unsigned long)READ_IMPLIES_EXEC) < 0 ? -1 : 0);
 	report("personality_top", syscall(SYS_personality, 0x80400000UL) < 0 ? -1 : 0);
+	report("personality_others", personality_others());
 	report("tiocsti", syscall(SYS_ioctl, 0, TIOCSTI, "x"));
 	report("mount", syscall(SYS_mount, "none", "/", "tmpfs", 0, NULL));
 	report("acct", syscall(SYS_acct, NULL));
