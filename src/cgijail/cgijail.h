@@ -148,7 +148,9 @@ void print_seccomp_policy(FILE *out, const struct cj_policy *pol);
 /* environ.c */
 void build_environment(struct request *rq);
 
-/* exec.c */
+/* exec.c: under script_exec = fd, a script's /dev/fd/N must lead to it in
+ * the jail; then exec exactly what was checked */
+void require_script_fd_in_jail(struct request *rq);
 void exec_program(struct request *rq) __attribute__((noreturn));
 
 #endif

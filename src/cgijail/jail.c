@@ -73,7 +73,10 @@ void enter_jail(struct request *rq)
 /* The program's descriptor was opened in the host's mount namespace: exec'd
  * through it, the CGI's /proc/self/exe (where the loader takes $ORIGIN
  * from) would name the host's path. Open it again by its name inside the
- * jail and make sure it is the file that was checked. */
+ * jail and make sure it is the file that was checked. Not a script: its
+ * /proc/self/exe is the interpreter, and under script_exec = fd the
+ * interpreter's /dev/fd/N (a /proc magic link) leads to the file from any
+ * mount namespace. */
 static void reopen_program_in_namespace(struct request *rq)
 {
 	struct stat st;

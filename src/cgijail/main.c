@@ -60,6 +60,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	build_environment(rq);
 	if (rq->mode == MODE_DRY_RUN)
 		finish_dry_run(rq);
+	require_script_fd_in_jail(rq);
 	log_accept(rq);
 	set_soft_limits(rq);
 	load_seccomp_filter(rq);

@@ -146,6 +146,15 @@ static void open_program_readable(struct request *rq, int dirfd, const char *nam
 	rq->prog_is_script = pread(rq->prog_fd, head, 2, 0) == 2 && head[0] == '#' && head[1] == '!';
 }
 
+static const char *program_kind(const struct request *rq)
+{
+	if (!rq->prog_is_script)
+		return "a binary";
+	if (!rq->pol.script_exec_fd)
+		return "a #! script";
+	return "a #! script, run through /dev/fd/N (script_exec = fd: checked only at run time)";
+}
+
 void check_program(struct request *rq)
 {
 	char path[PATH_MAX];
@@ -160,6 +169,5 @@ void check_program(struct request *rq)
 	close(pathfd);
 	close(dirfd);
 	passed(rq, "program", "%s: regular file, mode %04o, owned by %s, %s", rq->cmd,
-	       (unsigned)(rq->prog_st.st_mode & 07777), rq->user,
-	       rq->prog_is_script ? "a #! script" : "a binary");
+	       (unsigned)(rq->prog_st.st_mode & 07777), rq->user, program_kind(rq));
 }

@@ -51,8 +51,9 @@ static void init_usage(FILE *out)
 		"\n"
 		"Create or repair the jail JAIL for user NAME: root-owned directories, /etc/passwd\n"
 		"and /etc/group with only root and NAME, /etc/nsswitch.conf using files only,\n"
-		"/dev/null, /dev/zero, /dev/urandom, /tmp, NAME's home and web directories,\n"
-		"then what each profile lists (base always). Running it again changes nothing.\n"
+		"/dev/null, /dev/zero, /dev/urandom, the symlink /dev/fd -> /proc/self/fd, /tmp,\n"
+		"NAME's home and web directories, then what each profile lists (base always).\n"
+		"Running it again changes nothing.\n"
 		"\n"
 		"  -r, --root JAIL       the jail's root directory\n"
 		"  -u, --user NAME       the customer whose jail it is\n"
@@ -316,6 +317,21 @@ static int make_device(struct init_run *r, int devfd, const char *name, unsigned
 	return 0;
 }
 
+/* /dev/fd -> /proc/self/fd: the name the kernel hands the interpreter of a
+ * script run with script_exec = fd (see cgijail.conf(5)). */
+static int make_fd_link(struct init_run *r, int devfd)
+{
+	struct stat st;
+	int rc = jfs_symlink(devfd, "fd", "/proc/self/fd");
+
+	if (rc == 0 && fstatat(devfd, "fd", &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_uid || st.st_gid))
+		rc = fchownat(devfd, "fd", 0, 0, AT_SYMLINK_NOFOLLOW) < 0 ? -1 : 2;
+	if (rc < 0)
+		return fail("/dev/fd", "cannot make the symlink to /proc/self/fd");
+	note(r, rc > 0, rc == 2 ? "fixed" : "made", "/dev/fd");
+	return 0;
+}
+
 static int make_devices(struct init_run *r)
 {
 	int devfd = jfs_mkdirs(r->c.rootfd, "/dev", 0755, 0, 0, NULL), rc;
@@ -323,7 +339,7 @@ static int make_devices(struct init_run *r)
 	if (devfd < 0)
 		return fail("/dev", "cannot create the directory in the jail");
 	rc = make_device(r, devfd, "null", 3) | make_device(r, devfd, "zero", 5) |
-	     make_device(r, devfd, "urandom", 9);
+	     make_device(r, devfd, "urandom", 9) | make_fd_link(r, devfd);
 	close(devfd);
 	return rc;
 }

@@ -361,6 +361,8 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 		return parse_namespaces(v, &p->namespaces, why, len);
 	if (!strcmp(key, "timeout"))
 		return parse_timeout(v, &p->timeout, why, len);
+	if (!strcmp(key, "script_exec"))
+		return parse_choice(v, "fd", "name", &p->script_exec_fd, key, why, len);
 	return 1;
 }
 
@@ -673,6 +675,7 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 		fprintf(out, "timeout = %u\n", p->timeout);
 	else
 		fprintf(out, "timeout = off\n");
+	fprintf(out, "script_exec = %s\n", p->script_exec_fd ? "fd" : "name");
 	for (int i = 0; i < LIM_COUNT; i++)
 		print_limit(out, limit_names[i], &p->limits[i]);
 }

@@ -23,6 +23,9 @@ setup() {
 	cj_user cjhnohome / && cj_jail cjhnohome >/dev/null || return 2
 	cj_user cjhgone "$CJ_SRV/no/such/home" && cj_jail cjhgone >/dev/null || return 2
 	J=$(cj_jail cjhpath) && cj_site cjhpath && cj_jail_tools "$J" || return 2
+	# For script_exec = fd: what namespaces = mount mounts on, and /dev/fd.
+	mkdir -m 0555 "$J/proc" && mkdir -m 1777 "$J/tmp" && mkdir -m 0755 "$J/dev" &&
+		ln -s /proc/self/fd "$J/dev/fd" || return 2
 	W=$J/var/www
 	D=$W/cgi-bin
 	cj_cgi "$CJ_WORK/dump-static" "$D/s.cgi" cjhpath:cjhpath || return 2
@@ -181,9 +184,10 @@ h_refused "user name with a newline" CJ_BAD_USER 'empty or unprintable user'
 
 # race NAME STRICT DIR A B CMD: the customer swaps A and B in DIR while
 # cgijail runs CMD there. STRICT=1: the other user's program (CJH-OTHER-RAN)
-# must never run. STRICT=0 (#! scripts): the kernel hands the interpreter the
-# script's name, and the interpreter opens that name again -- the customer
-# who owns the directory can make it read another file there. That file is
+# must never run. STRICT=0 (#! scripts, script_exec = name): the kernel hands
+# the interpreter the script's name, and the interpreter opens that name
+# again -- the customer who owns the directory can make it read another
+# file there. That file is
 # then read with the customer's uid inside the customer's jail, never more:
 # every such run must say uid=<customer>.
 race() {
@@ -220,6 +224,26 @@ printf '#!/bin/sh\necho "Content-Type: text/plain"; echo; echo CJT-CGI-RAN\n' >"
 chown cjhpath:cjhpath "$C/sub/o.sh"; chmod 0755 "$C/sub/o.sh"
 ln -s ../../oth "$C/alt"; chown -h cjhpath:cjhpath "$C/alt"
 race "the directory of a #! script (sub/o.sh) swapped with a symlink to another user's directory" 0 "$C" sub alt sub/o.sh
+
+# script_exec = fd (with namespaces = mount, for the jail's /proc behind
+# /dev/fd): the interpreter is handed /dev/fd/N and reads the checked file
+# through it, so the same races are STRICT: the racer must never win.
+H_SECTIONS=$'[user:cjhpath]\nnamespaces = mount\nscript_exec = fd' h_conf
+in_case race-sh-fd
+printf '#!/bin/sh\necho "Content-Type: text/plain"; echo; echo CJT-CGI-RAN "$0"\n' >"$C/prog.cgi"
+chown cjhpath:cjhpath "$C/prog.cgi"; chmod 0755 "$C/prog.cgi"
+cj_run "$C" cjhpath cjhpath prog.cgi
+cj_expect "control: under script_exec = fd the script runs, read from /dev/fd/N" \
+	'[ "$CJ_RC" = 0 ] && grep -qE "^CJT-CGI-RAN /dev/fd/[0-9]+$" <<<"$CJ_OUT"'
+ln -s ../../oth/o.sh "$C/alt"; chown -h cjhpath:cjhpath "$C/alt"
+race "script_exec = fd: #! script swapped with a symlink to another user's script" 1 "$C" prog.cgi alt prog.cgi
+in_case race-dir-fd
+cj_dir "$C/sub" cjhpath:cjhpath
+printf '#!/bin/sh\necho "Content-Type: text/plain"; echo; echo CJT-CGI-RAN "$0"\n' >"$C/sub/o.sh"
+chown cjhpath:cjhpath "$C/sub/o.sh"; chmod 0755 "$C/sub/o.sh"
+ln -s ../../oth "$C/alt"; chown -h cjhpath:cjhpath "$C/alt"
+race "script_exec = fd: the directory of a #! script (sub/o.sh) swapped with a symlink to another user's directory" 1 "$C" sub alt sub/o.sh
+h_conf_reset && h_conf
 
 h_report
 tap_end

@@ -147,6 +147,12 @@ cj_assert_exec "jail etc/passwd, group, shadow are FIFOs: the static CGI runs (c
 reset_run; req d.cgi
 h_safe "jail etc/passwd, group, shadow are FIFOs: the dynamic CGI (closure check inside the jail) runs too" \
 	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [ "$(cj_val uids)" = "$U $U $U" ]'
+# glibc reads the time zone file on the first gmtime_r(): cgijail makes that
+# the host's, before chroot. A FIFO in the jail would hang the request.
+mkfifo -m 0644 "$E/localtime"
+reset_run; req s.cgi
+cj_assert_exec "jail etc/localtime is a FIFO: the CGI runs (cgijail read the host's time zone before chroot)"
+rm -f "$E/localtime"
 rm -f "$E/passwd" "$E/group" "$E/shadow"
 printf 'root:x:0:0::/:/bin/sh\ncjhjail:x:0:0::/root:/bin/sh\nwww-data:x:%s:%s::/:/bin/sh\n' "$U" "$U" >"$E/passwd"
 printf 'root:x:0:\ncjhjail:x:0:\n' >"$E/group"

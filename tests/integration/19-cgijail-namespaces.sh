@@ -3,7 +3,9 @@
 # sees of its own namespaces (it is process 1, /proc shows only its own
 # processes, only a loopback device, a private tmpfs /tmp), that nothing
 # leaks into the host's mount table, and that a timeout under a pid
-# namespace ends every process the CGI started. TAP on stdout; exits 0.
+# namespace ends every process the CGI started; script_exec = fd, which
+# needs the private /proc and a /dev/fd symlink in the jail. TAP on stdout;
+# exits 0.
 CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"
@@ -23,20 +25,38 @@ timeout = 1
 
 [user:cjtnsbare]
 namespaces = mount
+
+[user:cjtnsfd]
+namespaces = ${FD_NS:-mount}
+script_exec = fd
 EOF
 }
 
 jail() { echo "$CJ_SRV/jails/$1"; }
+FDJ=$(jail cjtnsfd)
 
 setup() {
 	cj_install || return 2
 	cj_probe_sites "$CJ_TOP/tests/integration/probes/limits_probe.c" \
-		cjtnsall cjtnsmnt cjtnspid cjtnsbare || return 2
+		cjtnsall cjtnsmnt cjtnspid cjtnsbare cjtnsfd || return 2
 	# What cgijailctl init makes: /proc and a sticky /tmp, root-owned.
 	local u
-	for u in cjtnsall cjtnsmnt cjtnspid; do
+	for u in cjtnsall cjtnsmnt cjtnspid cjtnsfd; do
 		mkdir -m 0555 "$(jail "$u")/proc" && mkdir -m 1777 "$(jail "$u")/tmp" || return 2
 	done
+	# script_exec = fd: the shell, and /dev/fd -> /proc/self/fd (init makes it too).
+	cj_jail_tools "$FDJ" && mkdir -m 0755 "$FDJ/dev" && ln -s /proc/self/fd "$FDJ/dev/fd" || return 2
+	cat >"$CJ_WORK/fd.sh" <<'EOS'
+#!/bin/sh
+echo "Content-Type: text/plain"
+echo
+echo "MARK CJT-CGI-RAN"
+echo "argv0 $0"
+echo "args $*"
+read -r first <"$0"
+echo "first $first"
+EOS
+	cj_cgi "$CJ_WORK/fd.sh" "$(cj_bin cjtnsfd)/fd.sh" cjtnsfd:cjtnsfd || return 2
 	write_conf
 }
 
@@ -82,6 +102,41 @@ cj_expect "--dry-run names the namespaces (not entered)" \
 	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +namespaces +pid ipc net uts mount \(not entered in a dry run\)" <<<"$CJ_OUT" && host_mounts_clean cjtnsall'
 cj_run "$(cj_bin cjtnsall)" -V
 cj_expect "-V shows namespaces = none for the defaults" '[ "$CJ_RC" = 0 ] && grep -qx "namespaces = none" <<<"$CJ_OUT"'
+cj_expect "-V shows script_exec = name for the defaults" '[ "$CJ_RC" = 0 ] && grep -qx "script_exec = name" <<<"$CJ_OUT"'
+cj_run "$(cj_bin cjtnsfd)" --dry-run cjtnsfd cjtnsfd fd.sh
+cj_expect "--dry-run of a script under script_exec = fd: /dev/fd is checked only at run time" \
+	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +program +fd\.sh: .*run through /dev/fd/N \(script_exec = fd: checked only at run time\)" <<<"$CJ_OUT"'
+
+# ---- script_exec = fd ----
+
+fd_run() { cj_reset_run; cj_run "$(cj_bin cjtnsfd)" cjtnsfd cjtnsfd "$@"; }
+fd_run fd.sh a1
+cj_assert_exec "script_exec = fd, namespaces = mount: a #!/bin/sh CGI runs"
+cj_expect "script_exec = fd: the shell's \$0 is /dev/fd/N and reads the script; the arguments are kept" \
+	'[[ "$(result argv0)" =~ ^/dev/fd/[0-9]+$ ]] && [ "$(result first)" = "#!/bin/sh" ] && [ "$(result args)" = a1 ] &&
+	 [ "$(grep -c . <<<"$CJ_OUT")" = 5 ]'
+cj_expect "script_exec = fd: nothing left mounted" 'host_mounts_clean cjtnsfd'
+fd_run probe.cgi ns
+cj_expect "script_exec = fd: an ELF program runs as before" '[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [ "$(result tmp)" = tmpfs ]'
+
+rm -f -- "${FDJ:?}/dev/fd"
+fd_run fd.sh
+cj_assert_refused "script_exec = fd in a jail without /dev/fd: CJ_SCRIPT_FD, naming the symlink to make" CJ_SCRIPT_FD \
+	"/dev/fd/[0-9]+ in $FDJ: No such file or directory; make a symlink /dev/fd -> /proc/self/fd in the jail \(cgijailctl init makes it\)"
+fd_run probe.cgi ns
+cj_expect "script_exec = fd in a jail without /dev/fd: an ELF program still runs" '[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ]'
+ln -s /proc/self/fd "${FDJ:?}/dev/fd"
+
+FD_NS=pid,mount write_conf
+fd_run fd.sh
+cj_expect "script_exec = fd, namespaces = pid,mount (the CGI under a supervisor): the script runs from /dev/fd/N" \
+	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [[ "$(result argv0)" =~ ^/dev/fd/[0-9]+$ ]] && [ "$(result first)" = "#!/bin/sh" ]'
+
+FD_NS=none write_conf
+fd_run fd.sh
+cj_assert_refused "script_exec = fd without namespaces = mount (no /proc in the jail): CJ_SCRIPT_FD, naming namespaces = mount" \
+	CJ_SCRIPT_FD "/dev/fd/[0-9]+ in $FDJ: No such file or directory; set namespaces = mount \(a private /proc\) and make a symlink"
+write_conf
 
 write_conf
 sed -i 's/^namespaces = mount$/namespaces = mount,user/' "$CJ_CONF"

@@ -83,9 +83,12 @@ expect "init: /etc/passwd holds only root and the customer, /etc/group only root
 	 grep -q "^cjmsh:x:$(id -u cjmsh):$(id -g cjmsh)::/home/cjmsh:" "$JS/etc/passwd"'
 expect "init: nsswitch.conf names only built-in services (files, dns)" \
 	'! grep -v "^#" "$JS/etc/nsswitch.conf" | cut -d: -f2 | tr " " "\n" | grep -v -x -e "" -e files -e dns | grep -q .'
-expect "init: /dev holds exactly null, zero, urandom as character devices 1,3 1,5 1,9 (0666 root)" \
-	'[ "$(ls "$JS/dev" | xargs)" = "null urandom zero" ] &&
+expect "init: /dev holds exactly fd, null, urandom, zero; null, zero, urandom as character devices 1,3 1,5 1,9 (0666 root)" \
+	'[ "$(ls "$JS/dev" | xargs)" = "fd null urandom zero" ] &&
 	 [ "$(stat -c "%F %t,%T %a %U" "$JS/dev/null" "$JS/dev/zero" "$JS/dev/urandom" | sort -u | xargs)" = "character special file 1,3 666 root character special file 1,5 666 root character special file 1,9 666 root" ]'
+expect "init: /dev/fd is a root-owned symlink to /proc/self/fd (for script_exec = fd), reported as made" \
+	'[ "$(stat -c "%F %U:%G" "$JS/dev/fd")" = "symbolic link root:root" ] && [ "$(readlink "$JS/dev/fd")" = /proc/self/fd ] &&
+	 grep -qx "made /dev/fd" <<<"$CTL_OUT"'
 expect "init: /tmp is 1777 root, home and cgi-bin belong to the customer, the rest to root" \
 	'[ "$(stat -c "%a %U" "$JS/tmp")" = "1777 root" ] && [ "$(stat -c %U "$JS/home/cjmsh" "$JS/var/www/cgi-bin" | xargs)" = "cjmsh cjmsh" ] &&
 	 [ -z "$(find "$JS" ! -user root ! -path "$JS/home/*" ! -path "$JS/home/cjmsh" ! -path "$JS/var/www/*")" ]'

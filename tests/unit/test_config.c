@@ -161,17 +161,21 @@ static void defence_keys(void **state)
 	assert_false(cfg.defaults.seccomp_kill);
 	assert_int_equal(cfg.defaults.namespaces, 0);
 	assert_int_equal(cfg.defaults.timeout, 0);
+	assert_false(cfg.defaults.script_exec_fd);
 
 	assert_int_equal(parse("[cgijail]\nseccomp = strict\nseccomp_action = kill\n"
-			       "namespaces = pid,net,mount\ntimeout = 30\n"), CJ_OK);
+			       "namespaces = pid,net,mount\ntimeout = 30\nscript_exec = fd\n"), CJ_OK);
+	assert_true(cfg.defaults.script_exec_fd);
 	assert_true(cfg.defaults.seccomp_deny & io_uring);
 	assert_true(cfg.defaults.seccomp_kill);
 	assert_int_equal(cfg.defaults.namespaces, CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS);
 	assert_int_equal(cfg.defaults.timeout, 30);
 
-	assert_int_equal(parse("[cgijail]\nseccomp = off\ntimeout = off\nnamespaces = none\n"), CJ_OK);
+	assert_int_equal(parse("[cgijail]\nseccomp = off\ntimeout = off\nnamespaces = none\n"
+			       "script_exec = name\n"), CJ_OK);
 	assert_int_equal(cfg.defaults.seccomp_deny, 0);
 	assert_int_equal(cfg.defaults.timeout, 0);
+	assert_false(cfg.defaults.script_exec_fd);
 
 	expect_value_error("[cgijail]\nseccomp = tight\n", "not default, strict, off");
 	expect_value_error("[cgijail]\nseccomp = /nonexistent/policy\n", "policy file");
@@ -182,6 +186,28 @@ static void defence_keys(void **state)
 	expect_value_error("[cgijail]\ntimeout = -1\n", "timeout");
 	expect_value_error("[cgijail]\ntimeout = 86401\n", "at most 86400");
 	expect_value_error("[user:bob]\ntimeout = 5s\n", "[user:bob] timeout");
+	expect_value_error("[cgijail]\nscript_exec = path\n", "script_exec 'path' is not fd or name");
+	expect_value_error("[user:bob]\nscript_exec = FD\n", "[user:bob] script_exec");
+}
+
+static void script_exec_per_user(void **state)
+{
+	struct cj_policy p;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\nnamespaces = mount\n"
+			       "[user:alice]\nscript_exec = fd\n[user:bob]\nscript_exec = name\n"), CJ_OK);
+	assert_false(cfg.defaults.script_exec_fd);
+	cj_policy_for_user(&cfg, "alice", &p);
+	assert_true(p.script_exec_fd);
+	assert_int_equal(p.namespaces, CLONE_NEWNS);
+	cj_policy_for_user(&cfg, "bob", &p);
+	assert_false(p.script_exec_fd);
+	assert_int_equal(parse("[cgijail]\nscript_exec = fd\n[user:bob]\nscript_exec = name\n"), CJ_OK);
+	cj_policy_for_user(&cfg, "bob", &p);
+	assert_false(p.script_exec_fd);
+	cj_policy_for_user(&cfg, "carol", &p);
+	assert_true(p.script_exec_fd);
 }
 
 static void overlong_values_are_refused(void **state)
@@ -203,6 +229,7 @@ int main(void)
 		cmocka_unit_test_teardown(syntax_error_names_the_line, teardown),
 		cmocka_unit_test_teardown(bad_values_are_refused, teardown),
 		cmocka_unit_test_teardown(defence_keys, teardown),
+		cmocka_unit_test_teardown(script_exec_per_user, teardown),
 		cmocka_unit_test_teardown(overlong_values_are_refused, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
