@@ -42,6 +42,8 @@ struct cl_version {
 struct cl_elf {
 	const unsigned char *data;
 	size_t size;
+	uint64_t file_size;        /* of the whole file: more than size after cl_elf_parse_head */
+	bool cut;                  /* a note the check reads lies beyond data */
 
 	/* Identification, valid once ident_ok (even if the rest is bad). */
 	bool ident_ok;
@@ -109,6 +111,13 @@ struct cl_elf {
  * reason in e->err (errno ENOMEM when that is the reason). Call
  * cl_elf_free afterwards in both cases. */
 int cl_elf_parse_buffer(struct cl_elf *e, const void *buf, size_t size);
+
+/* The first SIZE bytes of a file of FILE_SIZE bytes. Returns 0 when they
+ * hold all the check needs -- a static program: no PT_DYNAMIC, no
+ * PT_INTERP, headers and notes inside SIZE -- and E is then what
+ * cl_elf_parse_buffer() would make of the whole file. Else 1, E freed:
+ * parse the whole file. */
+int cl_elf_parse_head(struct cl_elf *e, const void *buf, size_t size, uint64_t file_size);
 void cl_elf_free(struct cl_elf *e);
 
 /* Symbol IDX (< e->nsyms). */

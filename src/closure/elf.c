@@ -143,9 +143,17 @@ static int parse_ident(struct cl_elf *e)
 	return 0;
 }
 
+/* Inside the file, whether or not inside the bytes we have of it. */
+static bool in_whole_file(const struct cl_elf *e, uint64_t off, uint64_t len)
+{
+	uint64_t end;
+
+	return !__builtin_add_overflow(off, len, &end) && end <= e->file_size;
+}
+
 static int check_load(struct cl_elf *e, const struct cl_load *l, uint64_t memsz)
 {
-	if (!in_file(e, l->offset, l->filesz))
+	if (!in_whole_file(e, l->offset, l->filesz))
 		return fail(e, "PT_LOAD segment extends beyond the end of the file (truncated?)");
 	if (l->filesz > memsz)
 		return fail(e, "PT_LOAD segment's file size exceeds its memory size");
@@ -172,8 +180,12 @@ static void parse_notes(struct cl_elf *e, uint64_t off, uint64_t len, uint64_t a
 {
 	size_t step = align == 8 ? 8 : 4;
 
-	if (e->build_id || !in_file(e, off, len))
+	if (e->build_id)
 		return;
+	if (!in_file(e, off, len)) {
+		e->cut = e->cut || in_whole_file(e, off, len);
+		return;
+	}
 	while (len >= 12) {
 		uint64_t namesz = rd32(e, off), descsz = rd32(e, off + 4);
 		uint32_t type = rd32(e, off + 8);
@@ -660,6 +672,7 @@ int cl_elf_parse_buffer(struct cl_elf *e, const void *buf, size_t size)
 	memset(e, 0, sizeof *e);
 	e->data = buf;
 	e->size = size;
+	e->file_size = size;
 	if (size > CL_ELF_MAX_FILE)
 		return fail(e, "file larger than %llu bytes", (unsigned long long)CL_ELF_MAX_FILE);
 	if (parse_ident(e) || parse_phdrs(e, &dyn_vaddr, &dyn_filesz))
@@ -669,6 +682,22 @@ int cl_elf_parse_buffer(struct cl_elf *e, const void *buf, size_t size)
 	if (parse_dynamic(e, &d, dyn_vaddr, dyn_filesz) || parse_symbols(e, &d) ||
 	    parse_versions(e, &d) || parse_relocs(e, &d))
 		return -1;
+	return 0;
+}
+
+int cl_elf_parse_head(struct cl_elf *e, const void *buf, size_t size, uint64_t file_size)
+{
+	uint64_t dyn_vaddr = 0, dyn_filesz = 0;
+
+	memset(e, 0, sizeof *e);
+	e->data = buf;
+	e->size = size;
+	e->file_size = file_size;
+	if (file_size < size || file_size > CL_ELF_MAX_FILE || parse_ident(e) ||
+	    parse_phdrs(e, &dyn_vaddr, &dyn_filesz) || e->has_dynamic || e->interp || e->cut) {
+		cl_elf_free(e);
+		return 1;
+	}
 	return 0;
 }
 

@@ -25,6 +25,24 @@ static void lookup(const struct cl_elf *e, const char *name)
 	}
 }
 
+/* Differential: whatever cl_elf_parse_head() accepts from a prefix, the
+ * whole file must give the same verdict and the same identity. */
+static void head_agrees(const uint8_t *data, size_t size)
+{
+	struct cl_elf head, whole;
+	size_t cut = size > 64 ? 64 + data[size - 1] * (size - 64) / 255 : size;
+
+	if (cl_elf_parse_head(&head, data, cut, size) != 0)
+		return;
+	if (cl_elf_parse_buffer(&whole, data, size) != 0 || whole.has_dynamic || whole.interp ||
+	    head.is64 != whole.is64 || head.machine != whole.machine || head.type != whole.type ||
+	    head.n_loads != whole.n_loads || head.build_id_len != whole.build_id_len ||
+	    (head.build_id_len && memcmp(head.build_id, whole.build_id, head.build_id_len) != 0))
+		__builtin_trap();
+	cl_elf_free(&head);
+	cl_elf_free(&whole);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cl_elf e;
@@ -47,5 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sink += strlen(e.verneed[i].file) + strlen(e.verneed[i].name);
 	}
 	cl_elf_free(&e);
+	head_agrees(data, size);
 	return 0;
 }

@@ -421,6 +421,47 @@ static void test_real_symbols(void **state)
 	free(img);
 }
 
+/* The head of a static program is enough, and says what the whole says;
+ * anything that needs more of the file is handed back (1). */
+static void test_head_of_static(void **state)
+{
+	static const char *const needed[] = { "libc.so.6" };
+	struct elfgen stat_g = { .exec = true, .no_dynamic = true };
+	struct elfgen dyn_g = { .exec = true, .needed = needed, .n_needed = 1 };
+	struct elfgen interp_g = { .exec = true, .no_dynamic = true, .interp = "/lib/ld.so" };
+	struct elfgen_layout lay;
+	struct cl_elf head, whole;
+	size_t len, dlen, ilen;
+	unsigned char *img = build(&stat_g, &len, &lay);
+	unsigned char *dyn = build(&dyn_g, &dlen, NULL);
+	unsigned char *interp = build(&interp_g, &ilen, NULL);
+
+	(void)state;
+	/* The file goes on beyond what we read: its PT_LOAD still fits. */
+	assert_int_equal(cl_elf_parse_head(&head, img, len, (uint64_t)len + 1000000), 0);
+	assert_int_equal(parse(&whole, img, len), 0);
+	assert_int_equal(head.is64, whole.is64);
+	assert_int_equal(head.machine, whole.machine);
+	assert_int_equal(head.type, whole.type);
+	assert_int_equal(head.n_loads, whole.n_loads);
+	assert_false(head.has_dynamic);
+	assert_null(head.interp);
+	cl_elf_free(&head);
+	cl_elf_free(&whole);
+	/* Program headers beyond the bytes read. */
+	assert_int_equal(cl_elf_parse_head(&head, img, lay.phoff, len), 1);
+	/* A PT_LOAD beyond the end of the whole file. */
+	assert_int_equal(cl_elf_parse_head(&head, img, len, len - 1), 1);
+	assert_int_equal(parse(&whole, img, len - 1), -1);
+	cl_elf_free(&whole);
+	/* Dynamic, or with an interpreter: the whole file is needed. */
+	assert_int_equal(cl_elf_parse_head(&head, dyn, dlen, dlen), 1);
+	assert_int_equal(cl_elf_parse_head(&head, interp, ilen, ilen), 1);
+	free(img);
+	free(dyn);
+	free(interp);
+}
+
 /* Random corruption of a real library never crashes the reader, and what
  * it accepts can be walked. */
 static void test_random_corruption(void **state)
@@ -480,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_many_needed),
 		cmocka_unit_test(test_verneed_hostile),
 		cmocka_unit_test(test_real_symbols),
+		cmocka_unit_test(test_head_of_static),
 		cmocka_unit_test(test_random_corruption),
 	};
 
