@@ -11,14 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The policy of the target user ([user:NAME] over the defaults) decides the
- * jail; every component of its root must be root-owned and not writable by
- * group or others (OpenSSH's ChrootDirectory rule). */
+/* The policy of the target user decides the jail; every component of its
+ * root must be root-owned and not writable by group or others (OpenSSH's
+ * ChrootDirectory rule). */
 void open_jail_root(struct request *rq)
 {
 	char why[PATH_MAX + 128];
 
-	cj_policy_for_user(&rq->cfg, rq->user, &rq->pol);
 	if (!rq->pol.jail_root[0]) {
 		if (rq->pol.require_jail)
 			refuse(rq, CJ_NO_JAIL, "no jail_root for %s and require_jail = yes", rq->user);

@@ -151,12 +151,19 @@ static void lookup_group(struct request *rq, const char *arg)
 /* All of the host's NSS happens here, before chroot: the supplementary
  * groups are computed now and set later with setgroups(), never initgroups().
  * Groups below min_gid (root, adm, www-data...) are left out: what min_gid
- * forbids as the CGI's group it also forbids as a supplementary one. */
+ * forbids as the CGI's group it also forbids as a supplementary one. With
+ * supplementary_groups = no, only the target group, and no NSS lookup of
+ * group membership (the costly one: libnss_systemd, LDAP). */
 static void lookup_supplementary_groups(struct request *rq)
 {
 	gid_t all[CJ_MAX_GROUPS];
 	int n = CJ_MAX_GROUPS;
 
+	if (!rq->pol.supplementary_groups) {
+		rq->groups[0] = rq->gid;
+		rq->ngroups = 1;
+		return;
+	}
 	if (getgrouplist(rq->user, rq->gid, all, &n) < 0)
 		refuse(rq, CJ_SETGID, "%s is in more than %d groups", rq->user, CJ_MAX_GROUPS);
 	rq->ngroups = 0;
@@ -174,6 +181,8 @@ void lookup_target(struct request *rq)
 		user++;
 	}
 	lookup_user(rq, user);
+	/* The target's policy: [user:NAME] over the defaults. */
+	cj_policy_for_user(&rq->cfg, rq->user, &rq->pol);
 	lookup_group(rq, rq->argv[1]);
 	lookup_supplementary_groups(rq);
 	passed(rq, "target", "%s (uid %lu), group %s (gid %lu), %d groups%s", rq->user,

@@ -361,6 +361,8 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 		return parse_namespaces(v, &p->namespaces, why, len);
 	if (!strcmp(key, "timeout"))
 		return parse_timeout(v, &p->timeout, why, len);
+	if (!strcmp(key, "supplementary_groups"))
+		return parse_bool(v, &p->supplementary_groups, why, len);
 	if (!strcmp(key, "script_exec"))
 		return parse_choice(v, "fd", "name", &p->script_exec_fd, key, why, len);
 	return 1;
@@ -409,6 +411,7 @@ static void set_defaults(struct cj_config *cfg)
 	p->bind_now = true;
 	p->check = CHECK_FULL;
 	p->check_cache = true;
+	p->supplementary_groups = true;
 	cj_seccomp_policy_parse("default", &p->seccomp_deny, p->seccomp_name,
 				sizeof p->seccomp_name, NULL, 0);
 	p->limits[LIM_CORE] = (struct cj_limit){ true, 0, 0 };
@@ -675,6 +678,7 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 		fprintf(out, "timeout = %u\n", p->timeout);
 	else
 		fprintf(out, "timeout = off\n");
+	fprintf(out, "supplementary_groups = %s\n", p->supplementary_groups ? "yes" : "no");
 	fprintf(out, "script_exec = %s\n", p->script_exec_fd ? "fd" : "name");
 	for (int i = 0; i < LIM_COUNT; i++)
 		print_limit(out, limit_names[i], &p->limits[i]);

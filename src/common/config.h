@@ -37,6 +37,7 @@ struct cj_policy {
 	bool seccomp_kill;         /* seccomp_action = kill; else EPERM */
 	int namespaces;            /* CLONE_NEW* flags; 0: none */
 	unsigned timeout;          /* wall-clock seconds; 0: none */
+	bool supplementary_groups; /* the target's other groups (NSS: getgrouplist) */
 	bool script_exec_fd;       /* script_exec = fd: a #! script is exec'd by its fd */
 	struct cj_limit limits[LIM_COUNT];
 };

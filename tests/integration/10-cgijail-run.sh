@@ -418,6 +418,21 @@ cj_run "$A_BIN" --dry-run --json cjtalice cjtalice nosuch.cgi
 cj_expect "--dry-run --json of a refused request: valid JSON, \"ok\": false" \
 	'[ "$CJ_RC" = "$(cj_code CJ_PROG_OPEN)" ] && /usr/bin/python3 -c "import json,sys; r=json.loads(sys.stdin.read()); assert r[\"ok\"] is False and r[\"exit\"] == $(cj_code CJ_PROG_OPEN)" <<<"$CJ_OUT"'
 
+# ---- supplementary_groups = no: the target group only ----
+
+reset_run
+write_conf
+printf '\n[user:cjtalice]\nsupplementary_groups = no\n' >>"$CJ_CONF"
+CJ_WANT_UID=$ALICE
+cj_run "$A_BIN" cjtalice cjtalice s.cgi
+cj_assert_exec "supplementary_groups = no: the CGI runs"
+cj_expect "supplementary_groups = no: the CGI has the target group only, not $SUP_GID" groups_are "$ALICE"
+CJ_AS=root
+cj_run "$A_BIN" -V
+cj_expect "-V shows supplementary_groups = yes for the defaults" \
+	'[ "$CJ_RC" = 0 ] && grep -qx "supplementary_groups = yes" <<<"$CJ_OUT"'
+write_conf
+
 # ---- the trap jail: cgijail never loads anything from a jail ----
 
 reset_run

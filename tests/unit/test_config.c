@@ -210,6 +210,20 @@ static void script_exec_per_user(void **state)
 	assert_true(p.script_exec_fd);
 }
 
+static void supplementary_groups_per_user(void **state)
+{
+	struct cj_policy p;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\n[user:alice]\nsupplementary_groups = no\n"), CJ_OK);
+	assert_true(cfg.defaults.supplementary_groups);
+	cj_policy_for_user(&cfg, "alice", &p);
+	assert_false(p.supplementary_groups);
+	cj_policy_for_user(&cfg, "bob", &p);
+	assert_true(p.supplementary_groups);
+	expect_value_error("[cgijail]\nsupplementary_groups = primary\n", "'primary' is not yes or no");
+}
+
 static void overlong_values_are_refused(void **state)
 {
 	char text[1200];
@@ -230,6 +244,7 @@ int main(void)
 		cmocka_unit_test_teardown(bad_values_are_refused, teardown),
 		cmocka_unit_test_teardown(defence_keys, teardown),
 		cmocka_unit_test_teardown(script_exec_per_user, teardown),
+		cmocka_unit_test_teardown(supplementary_groups_per_user, teardown),
 		cmocka_unit_test_teardown(overlong_values_are_refused, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
