@@ -164,7 +164,8 @@ static void scan_subdirs(struct finder *fd, const char *dir, const char *prefix,
 		if (!d)
 			close(dirfd);
 		while (d && (de = readdir(d)) && names.n < 256)
-			if (strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+			    strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
 			    entry_type(dirfd, de) == DT_DIR)
 				add_path(&names, de->d_name);
 		if (d)
