@@ -16,7 +16,7 @@
 #include "cl_ctx.h"
 
 #define HEAD_ONLY 256 /* what we keep of a file too large to parse: the #! line */
-#define HEAD_PROBE (64 * 1024) /* holds the headers of any static program we know */
+#define HEAD_PROBE ((size_t)64 << 10) /* holds the headers of any static program we know */
 
 static bool only_root_writes(const struct stat *st)
 {
