@@ -151,6 +151,35 @@ cj_expect "control, seccomp = off: the same attach succeeds (the kernel alone wo
 	'[ "$(result attach)" = ok ]'
 write_conf
 
+# ---- refusals only a failing system call reaches (strace's fault injection) ----
+
+# inject USER RULE: run USER's probe through cgijail as www-data under a root
+# strace that makes RULE's system call fail; strace exits with cgijail's
+# status. Its own pid is not cgijail's: the suite's only run, all new log
+# lines are this one's.
+inject() {
+	cj_reset_run
+	printf '#!/bin/sh\nexec %s -qq -f -o /dev/null -u www-data -e inject=%s %s "$@"\n' \
+		"$(command -v strace)" "$2" "$CJ_BIN" >"$CJ_WORK/inject.sh"
+	chmod 0755 "$CJ_WORK/inject.sh"
+	CJ_AS=root CJ_BIN_RUN=$CJ_WORK/inject.sh
+	cj_run "$(cj_bin "$1")" "$1" "$1" probe.cgi nice
+	CJ_LOGNEW=$CJ_LOGALL CJ_BIN_RUN=
+}
+if command -v strace >/dev/null; then
+	inject cjtfree seccomp:error=EINVAL
+	cj_assert_refused "the kernel refusing the seccomp filter (EINVAL injected): CJ_SECCOMP after the exec line, nothing ran" \
+		CJ_SECCOMP 'cannot load the filter: Invalid argument' --exec-logged
+	cj_expect "... and the CGI did not run" '[ "$CJ_RAN" = 0 ]'
+	inject cjtlong clone,clone3,fork,vfork:error=EAGAIN
+	cj_assert_refused "timeout = 30, fork failing (EAGAIN injected): CJ_SUPERVISOR, nothing ran" \
+		CJ_SUPERVISOR 'fork: Resource temporarily unavailable'
+	cj_expect "... and the CGI did not run" '[ "$CJ_RAN" = 0 ]'
+else
+	ok "seccomp and supervisor failures # SKIP no strace"
+	ok "# SKIP no strace"; ok "# SKIP no strace"; ok "# SKIP no strace"
+fi
+
 # ---- -V, --dry-run and config errors ----
 
 cj_reset_run
