@@ -207,6 +207,23 @@ head -c "$(($(stat -c %s "$CJ_WORK/libc.good") / 2))" "$CJ_WORK/libc.good" >"$LI
 elf_refused "the jail's libc.so.6 cut in half" d.cgi CJ_BAD_ELF 'bad-elf: .*libc\.so\.6'
 cp "$CJ_WORK/libc.good" "$LIBC"
 
+# The jail's libc as the loader would find it, each way it can be wrong.
+poke "$LIBC" 18 '<H' 183
+elf_refused "the jail's libc.so.6 built for another machine (e_machine = AArch64)" d.cgi CJ_WRONG_CLASS 'libc\.so\.6'
+rm -f "$LIBC"; ln -s libc-gone.so.6 "$LIBC"
+elf_refused "the jail's libc.so.6 a dangling symlink" d.cgi CJ_DANGLING_SYMLINK 'libc\.so\.6'
+rm -f "$LIBC"; ln -s ../../../../../../../../../lib/x86_64-linux-gnu/libc.so.6 "$LIBC"
+elf_refused "the jail's libc.so.6 a symlink climbing above the jail's root" d.cgi CJ_ESCAPING_SYMLINK 'libc\.so\.6'
+rm -f "$LIBC"; cp "$CJ_WORK/libc.good" "$LIBC"
+# A library of the jail without a function the program calls (bind = now).
+L=$CJ_WORK/undef; mkdir -p "$L"
+gcc -w -shared -fPIC -o "$L/libcjhu.so.1" -Wl,-soname,libcjhu.so.1 -x c - <<<'int cjh_u(void) { return 1; }'
+gcc -w -o "$L/undef.cgi" "$CJ_WORK/dump.c" -x c - -L"$L" -Wl,--no-as-needed -l:libcjhu.so.1 <<<'int cjh_u(void); int cjh_use(void) { return cjh_u(); }'
+gcc -w -shared -fPIC -o "$L/libcjhu.so.1" -Wl,-soname,libcjhu.so.1 -x c - <<<'int cjh_other(void) { return 1; }'
+cp "$L/libcjhu.so.1" "$(dirname "$LIBC")/" && cj_cgi "$L/undef.cgi" "$D/undef.cgi" cjhjail:cjhjail
+elf_refused "a library of the jail lacks a function the program calls" undef.cgi CJ_UNDEFINED_SYMBOL 'cjh_u'
+rm -f "$(dirname "$LIBC")/libcjhu.so.1" "$D/undef.cgi"
+
 elf_prog trunc.cgi; head -c 64 "$CJ_WORK/dump-dynamic" >"$P"
 elf_refused "the program is an ELF header alone (64 bytes)" trunc.cgi CJ_BAD_ELF 'bad-elf'
 elf_prog phnum.cgi; poke "$P" 56 '<H' 0xffff
@@ -284,6 +301,16 @@ script dev '#!/dev/cjh-mem'
 reset_run; req dev
 h_safe "#! naming a device node: refused by the check, never opened" \
 	'[ "$CJ_RAN" = 0 ] && [ "$CJ_RC" -ge 169 ] && [ "$CJ_RC" -le 179 ]'
+# An interpreter the jail has, without its execute bits.
+SH=$(realpath -m "$J/bin/sh")
+case $SH in
+"$J"/*)
+	chmod 0644 "$SH"; script noexec '#!/bin/sh'
+	reset_run; req noexec
+	h_refused "#! interpreter in the jail without execute bits: refused" CJ_NOT_EXECUTABLE '/bin/sh'
+	chmod 0755 "$SH" ;;
+*) ok "#! interpreter without execute bits # SKIP the jail's /bin/sh leads out of it" ;;
+esac
 script empty '#!'
 reset_run; req empty
 h_safe "'#!' with no interpreter: refused (check or exec), never run" \

@@ -193,8 +193,22 @@ if command -v strace >/dev/null; then
 	inject cjtlong clone,clone3,fork,vfork:error=EAGAIN
 	refused_by_fault "timeout = 30, fork failing (EAGAIN injected): CJ_SUPERVISOR" \
 		CJ_SUPERVISOR 'fork: Resource temporarily unavailable'
+	# Started without stdin, and /dev/null cannot be opened for it: nowhere
+	# to report, so only the exit code says it. Run by root, not through its
+	# setuid bit: for a setuid program glibc itself fills fds 0-2 before
+	# main (from /dev/full and /dev/null, or stops). A sh in between closes
+	# fd 0 (strace's own -o file would take it).
+	cj_reset_run
+	printf '#!/bin/sh\nexec %s -qq -f -o /dev/null -P /dev/null -e inject=openat:error=ENFILE sh -c %s sh %s "$@"\n' \
+		"$(command -v strace)" "'exec 0<&- \"\$@\"'" "$CJ_BIN" >"$CJ_WORK/inject.sh"
+	CJ_AS=root CJ_BIN_RUN=$CJ_WORK/inject.sh
+	cj_run "$(cj_bin cjtfree)" cjtfree cjtfree probe.cgi nice
+	CJ_BIN_RUN=
+	cj_expect "run by root without stdin, /dev/null not openable (ENFILE injected): CJ_STDIO, no log line, nothing ran" \
+		'[ "$CJ_RC" = "$(cj_code CJ_STDIO)" ] && [ -z "$CJ_LOGALL" ] && [ "$CJ_RAN" = 0 ]'
 else
 	for _ in 1 2 3 4 5 6 7; do ok "fault injection # SKIP no strace"; ok "# SKIP no strace"; done
+	ok "# SKIP no strace"
 fi
 
 # ---- -V, --dry-run and config errors ----
