@@ -389,6 +389,41 @@ req
 cj_assert_refused "CJ_NOT_SETUID: installed without the setuid bit" CJ_NOT_SETUID "effective uid is $(id -u www-data)" --no-log
 reset_run
 
+# The same binary made as if linked without -z now (DF_BIND_NOW and DF_1_NOW
+# cleared, no PT_GNU_RELRO, so the loader binds its PLT lazily -- which could
+# happen after chroot, against the jail's libraries).
+cj_install_copy "$CJ_PREFIX/bin/cgijail-lazy" 4750
+python3 - "$CJ_PREFIX/bin/cgijail-lazy" <<'EOF'
+import struct, sys
+f = open(sys.argv[1], "r+b"); d = bytearray(f.read())
+phoff, = struct.unpack_from("<Q", d, 32); phentsize, phnum = struct.unpack_from("<HH", d, 54)
+for i in range(phnum):
+    o = phoff + i * phentsize
+    if struct.unpack_from("<I", d, o)[0] == 0x6474e552:  # PT_GNU_RELRO: the GOT stays writable
+        struct.pack_into("<I", d, o, 0)
+    if struct.unpack_from("<I", d, o)[0] != 2:      # PT_DYNAMIC
+        continue
+    off, = struct.unpack_from("<Q", d, o + 8)
+    while True:
+        tag, val = struct.unpack_from("<qQ", d, off)
+        if tag == 0:
+            break
+        if tag == 30:                               # DT_FLAGS: clear DF_BIND_NOW
+            struct.pack_into("<Q", d, off + 8, val & ~0x8)
+        elif tag == 0x6ffffffb:                     # DT_FLAGS_1: clear DF_1_NOW
+            struct.pack_into("<Q", d, off + 8, val & ~0x1)
+        elif tag == 24:                             # DT_BIND_NOW: make it DT_DEBUG
+            struct.pack_into("<q", d, off, 21)
+        off += 16
+f.seek(0); f.write(d)
+EOF
+chown root:"$CJ_CALLER" "$CJ_PREFIX/bin/cgijail-lazy" && chmod 4750 "$CJ_PREFIX/bin/cgijail-lazy"
+CJ_BIN_RUN=$CJ_PREFIX/bin/cgijail-lazy
+req
+cj_assert_refused "CJ_LAZY_BINDING: the binary without -z now refuses at once, before the config" CJ_LAZY_BINDING \
+	'cgijail-lazy|lazily|bound'
+reset_run
+
 req --dry-run cjtref cjtref prog.cgi
 cj_assert_refused "CJ_NOT_PERMITTED: --dry-run by www-data is a logged refusal" CJ_NOT_PERMITTED "--dry-run is for root, not www-data"
 CJ_AS=cjtcall CJ_AS_GROUPS=www-data
