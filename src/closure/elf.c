@@ -73,11 +73,23 @@ static int oom(struct cl_elf *e)
 	return -1;
 }
 
-static bool in_file(const struct cl_elf *e, uint64_t off, uint64_t len)
+static bool fits(uint64_t off, uint64_t len, uint64_t size)
 {
 	uint64_t end;
 
-	return !__builtin_add_overflow(off, len, &end) && end <= e->size;
+	return !__builtin_add_overflow(off, len, &end) && end <= size;
+}
+
+/* Inside the bytes we have of the file. */
+static bool in_file(const struct cl_elf *e, uint64_t off, uint64_t len)
+{
+	return fits(off, len, e->size);
+}
+
+/* Inside the file, whether or not inside the bytes we have of it. */
+static bool in_whole_file(const struct cl_elf *e, uint64_t off, uint64_t len)
+{
+	return fits(off, len, e->file_size);
 }
 
 /* Translate a virtual address to a file offset through PT_LOAD, as the
@@ -141,14 +153,6 @@ static int parse_ident(struct cl_elf *e)
 	if (RD(e, 0, Ehdr, e_phentsize) != SZ(e, Phdr))
 		return fail(e, "ELF file's phentsize not the expected size");
 	return 0;
-}
-
-/* Inside the file, whether or not inside the bytes we have of it. */
-static bool in_whole_file(const struct cl_elf *e, uint64_t off, uint64_t len)
-{
-	uint64_t end;
-
-	return !__builtin_add_overflow(off, len, &end) && end <= e->file_size;
 }
 
 static int check_load(struct cl_elf *e, const struct cl_load *l, uint64_t memsz)
