@@ -10,25 +10,14 @@
 CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"
+. "$CJ_TOP/tests/lib/ctl.sh"
 
-# CJ_CTL: another cgijailctl (e.g. a sanitizer build) to run the same tests with.
-CTL=${CJ_CTL:-$CJ_BUILD/src/cgijailctl/cgijailctl}
-PROFILES=$CJ_TOP/etc/profiles
 LIBDIR=/usr/lib/x86_64-linux-gnu
 
 write_conf() {
 	{ cj_conf_head; cat <<EOF; } | cj_conf
 EOF
 }
-
-# ctl ARGS...: run cgijailctl; CTL_RC, CTL_OUT (stdout), CTL_ERR (stderr).
-ctl() {
-	"$CTL" "$@" >"$CJ_WORK/ctl.out" 2>"$CJ_WORK/ctl.err"; CTL_RC=$?
-	CTL_OUT=$(cat "$CJ_WORK/ctl.out"); CTL_ERR=$(cat "$CJ_WORK/ctl.err")
-}
-ctl_diag() { diag "cgijailctl exit $CTL_RC" "stdout: $(tail -n 15 <<<"$CTL_OUT")" "stderr: $CTL_ERR"; }
-# expect NAME COND: like cj_expect, showing the last cgijailctl run.
-expect() { if eval "$2"; then ok "$1"; else not_ok "$1"; diag "failed: $2"; ctl_diag; fi; }
 
 # snapshot JAIL: every entry with its type, mode, owner, size, mtime and inode.
 snapshot() { find "$1" -printf '%p %y %m %u:%g %s %T@ %i %l\n' | sort; }

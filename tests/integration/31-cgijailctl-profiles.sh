@@ -9,20 +9,7 @@
 CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"
-
-CTL=${CJ_CTL:-$CJ_BUILD/src/cgijailctl/cgijailctl}
-PROFILES=$CJ_TOP/etc/profiles
-
-# ctl ARGS...: run cgijailctl; CTL_RC, CTL_OUT (stdout), CTL_ERR (stderr).
-ctl() {
-	"$CTL" "$@" >"$CJ_WORK/ctl.out" 2>"$CJ_WORK/ctl.err"; CTL_RC=$?
-	CTL_OUT=$(cat "$CJ_WORK/ctl.out"); CTL_ERR=$(cat "$CJ_WORK/ctl.err")
-}
-expect() {
-	if eval "$2"; then ok "$1"; else
-		not_ok "$1"; diag "failed: $2" "cgijailctl exit $CTL_RC" "stdout: $(tail -n 15 <<<"$CTL_OUT")" "stderr: $CTL_ERR"
-	fi
-}
+. "$CJ_TOP/tests/lib/ctl.sh"
 
 setup() {
 	cj_install || return 2
