@@ -18,20 +18,7 @@
 
 #include "closure.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
+#include "benchtime.h"
 
 static double check_once(const struct cl_options *opt, const char *path, int prog_fd,
 			 int cache_fd, enum cl_cache_status *got)
