@@ -17,19 +17,7 @@ conf_reset() {
 	C_SECTIONS=""
 }
 conf() {
-	cj_conf <<EOF
-# cgijail integration tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-$C_JAIL
-$C_DOCROOT
-$C_EXTRA
-
-$C_SECTIONS
-EOF
+	{ cj_conf_head "$C_JAIL" "$C_DOCROOT"; printf '%s\n\n%s\n' "$C_EXTRA" "$C_SECTIONS"; } | cj_conf
 }
 
 setup() {

@@ -540,9 +540,11 @@ cj_run() {
 
 # ---- probe CGIs: one static program, one user and jail per case ----
 
-# cj_conf_head: the [cgijail] lines a suite's config starts with: the caller,
-# the uid range, no syslog, jails and docroots under $CJ_SRV/jails/%u.
+# cj_conf_head [JAIL-LINE [DOCROOT-LINE]]: the [cgijail] lines a suite's
+# config starts with: the caller, the uid range, no syslog, jails and
+# docroots under $CJ_SRV/jails/%u -- or the lines given instead ("" for none).
 cj_conf_head() {
+	local jail=${1-jail_root = $CJ_SRV/jails/%u} docroot=${2-docroot = $CJ_SRV/jails/%u/var/www}
 	cat <<EOF
 # cgijail integration tests ($0)
 [cgijail]
@@ -550,8 +552,8 @@ caller = $CJ_CALLER
 min_uid = $CJ_UID_MIN
 min_gid = $CJ_UID_MIN
 syslog = no
-jail_root = $CJ_SRV/jails/%u
-docroot = $CJ_SRV/jails/%u/var/www
+$jail
+$docroot
 EOF
 }
 

@@ -36,19 +36,7 @@ h_conf_reset() {
 	H_SECTIONS=""
 }
 h_conf() {
-	cj_conf <<EOF
-# cgijail adversarial tests ($0)
-[cgijail]
-caller = www-data
-min_uid = $CJ_UID_MIN
-min_gid = $CJ_UID_MIN
-syslog = no
-$H_JAIL
-$H_DOCROOT
-$H_EXTRA
-
-$H_SECTIONS
-EOF
+	{ cj_conf_head "$H_JAIL" "$H_DOCROOT"; printf '%s\n\n%s\n' "$H_EXTRA" "$H_SECTIONS"; } | cj_conf
 }
 
 # ---- helper programs ----
