@@ -57,7 +57,10 @@ struct request {
 	char cwd_in_jail[PATH_MAX];
 	char prog_in_jail[PATH_MAX];
 
-	struct rlimit saved_nofile, saved_fsize;
+	/* The caller's limits that could break cgijail itself (start.c): lifted
+	 * while it works, given back to the CGI unless configured. */
+	struct rlimit caller_limits[LIM_COUNT];
+	bool own_limit[LIM_COUNT];
 	char **cgi_env;
 	int log_fd;
 	struct cl_report closure;
@@ -69,6 +72,8 @@ struct request {
 	pid_t pid;             /* ours, as Apache knows it: in every log line */
 	pid_t child;           /* the CGI, seen from the supervisor; 0 in the CGI */
 	bool supervised;       /* in the CGI's process, under a supervisor */
+	uid_t sv_uid;          /* the supervisor's own user (supervisor_user) */
+	gid_t sv_gid;
 	int supervisor_pipe[2];
 };
 
@@ -123,6 +128,8 @@ void return_to_root(struct request *rq);
 /* while root: hard limits (may be raised) and nice */
 void set_hard_limits(struct request *rq);
 void drop_privileges(struct request *rq);
+/* the supervisor: real and saved uid its own user's, effective the target's */
+void drop_to_supervisor(struct request *rq);
 /* last, as the target: soft limits and umask */
 void set_soft_limits(struct request *rq);
 
@@ -132,6 +139,7 @@ void mount_private_dirs(struct request *rq);
 
 /* supervise.c: with a timeout or a pid namespace, a parent that waits for
  * the CGI (chrooted, unprivileged) and passes on its exit status */
+void lookup_supervisor_user(struct request *rq);
 void start_supervisor(struct request *rq);
 void bind_to_supervisor(struct request *rq);
 

@@ -1,6 +1,7 @@
 /* The CGI's environment, built from a whitelist (never filtered in place):
- * suexec's safe variables, HTTP_* (but never HTTP_PROXY: httpoxy) and SSL_*,
- * then what cgijail sets itself. Host paths that Apache computed are
+ * suexec's safe variables, HTTP_* (but never HTTP_PROXY: httpoxy) and the
+ * SSL_* variables mod_ssl sets (never SSL_CERT_FILE and the like, which
+ * configure the CGI's TLS library), then what cgijail sets itself. Host paths that Apache computed are
  * rewritten to their names inside the jail, or dropped if outside it. */
 #include "cgijail.h"
 #include "strutil.h"
@@ -25,6 +26,16 @@ static const char *const safe_names[] = {
 	"SERVER_SIGNATURE", "SERVER_SOFTWARE", "UNIQUE_ID", "USER_NAME", "TZ",
 };
 
+/* What mod_ssl sets besides SSL_CLIENT_* and SSL_SERVER_* (certificates). A
+ * caller's SSL_CERT_FILE or SSL_CERT_DIR would make the customer's outbound
+ * TLS (OpenSSL, and what reads its variables) trust a CA of its choosing. */
+static const char *const ssl_names[] = {
+	"SSL_CIPHER", "SSL_CIPHER_ALGKEYSIZE", "SSL_CIPHER_EXPORT", "SSL_CIPHER_USEKEYSIZE",
+	"SSL_COMPRESS_METHOD", "SSL_HANDSHAKE_RTT", "SSL_PROTOCOL", "SSL_SECURE_RENEG",
+	"SSL_SESSION_ID", "SSL_SESSION_RESUMED", "SSL_SRP_USER", "SSL_SRP_USERINFO", "SSL_TLS_SNI",
+	"SSL_VERSION_INTERFACE", "SSL_VERSION_LIBRARY",
+};
+
 /* Host paths that mean something to the CGI only inside the jail. */
 static const char *const path_names[] = {
 	"DOCUMENT_ROOT", "CONTEXT_DOCUMENT_ROOT", "SCRIPT_FILENAME", "PATH_TRANSLATED",
@@ -39,13 +50,28 @@ static bool in_list(const char *name, size_t len, const char *const *list, size_
 	return false;
 }
 
+static bool has_prefix(const char *name, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && !strncmp(name, prefix, n);
+}
+
+/* A client's header Proxy: (httpoxy) or Proxy-*: configures HTTP clients;
+ * Apache never passes Proxy-Authorization on to a CGI anyway. */
+static bool name_is_proxy(const char *name, size_t len)
+{
+	return (len == 10 && !strncmp(name, "HTTP_PROXY", 10)) || has_prefix(name, len, "HTTP_PROXY_");
+}
+
 static bool name_is_safe(const char *name, size_t len)
 {
-	if (len >= 5 && !strncmp(name, "HTTP_", 5))
-		return !(len == 10 && !strncmp(name, "HTTP_PROXY", 10));
-	if (len >= 4 && !strncmp(name, "SSL_", 4))
+	if (has_prefix(name, len, "HTTP_"))
+		return !name_is_proxy(name, len);
+	if (has_prefix(name, len, "SSL_CLIENT_") || has_prefix(name, len, "SSL_SERVER_"))
 		return true;
-	return in_list(name, len, safe_names, sizeof safe_names / sizeof safe_names[0]);
+	return in_list(name, len, safe_names, sizeof safe_names / sizeof safe_names[0]) ||
+	       in_list(name, len, ssl_names, sizeof ssl_names / sizeof ssl_names[0]);
 }
 
 static bool name_is_wellformed(const char *name, size_t len)
@@ -113,7 +139,7 @@ static void add_request_variables(struct env_builder *b, bool headers)
 
 		if (!eq || len >= sizeof name || !name_is_wellformed(*e, len) ||
 		    !name_is_safe(*e, len) || !value_is_safe(*e, len, eq + 1) ||
-		    (len >= 5 && !strncmp(*e, "HTTP_", 5)) != headers)
+		    has_prefix(*e, len, "HTTP_") != headers)
 			continue;
 		memcpy(name, *e, len);
 		name[len] = '\0';

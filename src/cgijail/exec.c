@@ -42,7 +42,7 @@ void require_script_fd_in_jail(struct request *rq)
 {
 	const char *jail = rq->jail[0] ? rq->jail : "/";
 	const char *fix = rq->pol.namespaces & CLONE_NEWNS ? ""
-			  : "set namespaces = mount (a private /proc) and ";
+			  : "set namespaces = pid,mount (a private /proc) and ";
 	char name[32];
 	struct stat st;
 

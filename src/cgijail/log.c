@@ -96,32 +96,57 @@ static void format_ids(const struct request *rq, char *out, size_t len)
 		 (unsigned long)rq->gid, group);
 }
 
-/* The request line: time, caller, target, cwd, cmd, decision, reason.
- * A command longer than check_command() allows is cut (it was refused), so
- * that the line always fits and ends with the decision and the reason.
- * Returns false when the log file could not take the whole line. */
-static bool log_line(struct request *rq, const char *decision, int code,
-		     const char *reason)
-{
+/* The request line's fields, escaped (at most 4 bytes for each byte of
+ * their source), and the whole record. Static: cgijail has one thread, and
+ * a refusal must be logged even under a caller's tiny RLIMIT_STACK. */
+static struct {
 	char ids[CJ_NAME_MAX * 9], caller[CJ_NAME_MAX * 4], cwd[PATH_MAX * 4 + 1];
-	char cmd[PATH_MAX * 2 + 1], why[4096], stamp[32];
-	char line[sizeof ids + sizeof caller + sizeof cwd + sizeof cmd + sizeof why + 128];
+	char cmd[PATH_MAX * 2 + 1], why[4096];
+	char record[CJ_NAME_MAX * 13 + PATH_MAX * 6 + 4096 + 256];
+} lb;
+
+/* The record: "TIME cgijail[PID]: LINE\n", LINE being caller, target, cwd,
+ * cmd, decision and reason. A command longer than check_command() allows is
+ * cut (it was refused), so that the record always fits and ends with the
+ * decision and the reason. Sets *LINE to LINE inside the record. */
+static int format_record(struct request *rq, const char *decision, int code, const char *reason,
+			 const char **line)
+{
+	char stamp[32];
 	struct tm tm;
 	time_t now = time(NULL);
+	int head, n;
 
-	format_ids(rq, ids, sizeof ids);
-	escape_for_log(caller, sizeof caller, rq->caller[0] ? rq->caller : "?");
-	escape_for_log(cwd, sizeof cwd, rq->cwd[0] ? rq->cwd : "?");
-	escape_for_log(cmd, sizeof cmd, rq->cmd ? rq->cmd : "?");
-	escape_for_log(why, sizeof why, reason);
+	format_ids(rq, lb.ids, sizeof lb.ids);
+	escape_for_log(lb.caller, sizeof lb.caller, rq->caller[0] ? rq->caller : "?");
+	escape_for_log(lb.cwd, sizeof lb.cwd, rq->cwd[0] ? rq->cwd : "?");
+	escape_for_log(lb.cmd, sizeof lb.cmd, rq->cmd ? rq->cmd : "?");
+	escape_for_log(lb.why, sizeof lb.why, reason);
 	/* UTC: localtime would read the time zone file, maybe the jail's. */
 	gmtime_r(&now, &tm);
 	/* Not strftime: it calls tzset(), which reads /etc/localtime. */
 	snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	int n = snprintf(line, sizeof line,
-			 "caller=%s(%lu) %s cwd=\"%s\" cmd=\"%s\" decision=%s code=%d reason=\"%s\"",
-			 caller, (unsigned long)rq->caller_uid, ids, cwd, cmd, decision, code, why);
+	head = snprintf(lb.record, sizeof lb.record, "%s cgijail[%ld]: ", stamp, (long)rq->pid);
+	n = snprintf(lb.record + head, sizeof lb.record - (size_t)head,
+		     "caller=%s(%lu) %s cwd=\"%s\" cmd=\"%s\" decision=%s code=%d reason=\"%s\"\n",
+		     lb.caller, (unsigned long)rq->caller_uid, lb.ids, lb.cwd, lb.cmd, decision, code,
+		     lb.why);
+	if (head < 0 || n < 0 || (size_t)(head + n) >= sizeof lb.record)
+		return -1;
+	*line = lb.record + head;
+	return head + n;
+}
+
+/* One log line: to syslog, and to the log file in one write() of the whole
+ * record (the file is O_APPEND: concurrent requests never interleave).
+ * Returns false when the log file could not take the whole record. */
+static bool log_line(struct request *rq, const char *decision, int code,
+		     const char *reason)
+{
+	const char *line;
+	int n = format_record(rq, decision, code, reason, &line);
+
 	if (n < 0)
 		return false;
 	/* Refused before the config was read: syslog and the compiled-in log. */
@@ -131,10 +156,10 @@ static bool log_line(struct request *rq, const char *decision, int code,
 		rq->log_fd = open_log_file(CJ_LOG_PATH);
 	}
 	if (syslog_open)
-		syslog(code ? LOG_ERR : LOG_INFO, "%s", line);
+		syslog(code ? LOG_ERR : LOG_INFO, "%.*s", (int)(lb.record + n - 1 - line), line);
 	if (rq->log_fd < 0)
 		return !rq->cfg.log[0];
-	return dprintf(rq->log_fd, "%s cgijail[%ld]: %s\n", stamp, (long)rq->pid, line) >= 0;
+	return write(rq->log_fd, lb.record, (size_t)n) == n;
 }
 
 /* No request runs unlogged: a caller's hard RLIMIT_FSIZE that cgijail could
@@ -231,7 +256,8 @@ void finish_dry_run(struct request *rq)
 
 void refuse(struct request *rq, int code, const char *fmt, ...)
 {
-	char detail[2048], reason[2600], safe[2600 * 4];
+	/* Static, like the log line's buffers (see lb). */
+	static char detail[2048], reason[2600], safe[2600 * 4];
 	va_list ap;
 	int saved = errno;
 

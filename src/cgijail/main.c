@@ -29,6 +29,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	check_command(rq);
 	lookup_target(rq);
 	check_target_ids(rq);
+	lookup_supervisor_user(rq);
 	open_jail_root(rq);
 
 	/* The file checks, with the target's rights (NFS root_squash safe). */

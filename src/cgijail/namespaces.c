@@ -3,8 +3,8 @@
  * Created while root and before chroot (unshare needs CAP_SYS_ADMIN; the
  * mount namespace must be private before anything is mounted in it). The
  * private /proc and /tmp are mounted after chroot by the process that will
- * become the CGI -- with a pid namespace that is its first process, so the
- * /proc it mounts shows only the CGI's processes. Only the directories the
+ * become the CGI -- the first process of its pid namespace (mount is never
+ * without pid), so the /proc it mounts shows only the CGI's processes. Only the directories the
  * jail root holds are used, and only root can change those. */
 #include "cgijail.h"
 #include "safepath.h"
@@ -102,8 +102,9 @@ void mount_private_dirs(struct request *rq)
 	if (!flags || rq->mode == MODE_DRY_RUN)
 		return;
 	if (flags & CLONE_NEWNS) {
-		/* Without its own pid namespace the CGI sees only its user's processes. */
-		mount_on(rq, "proc", "/proc", flags & CLONE_NEWPID ? NULL : "hidepid=2");
+		/* The config is refused without a pid namespace (config.c,
+		 * require_contained): this /proc shows the CGI's processes only. */
+		mount_on(rq, "proc", "/proc", NULL);
 		mount_on(rq, "tmpfs", "/tmp", "mode=1777,size=64m,nr_inodes=16k");
 	}
 	cj_namespaces_names(flags, " ", names, sizeof names);

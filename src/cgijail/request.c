@@ -181,8 +181,9 @@ void lookup_target(struct request *rq)
 		user++;
 	}
 	lookup_user(rq, user);
-	/* The target's policy: [user:NAME] over the defaults. */
-	cj_policy_for_user(&rq->cfg, rq->user, &rq->pol);
+	/* The target's policy: [user:NAME] over the defaults, or no request. */
+	if (cj_policy_for_user(&rq->cfg, rq->user, &rq->pol) < 0)
+		refuse(rq, CJ_NOMEM, "the policy of %s ([user:%s]) could not be built", rq->user, rq->user);
 	lookup_group(rq, rq->argv[1]);
 	lookup_supplementary_groups(rq);
 	passed(rq, "target", "%s (uid %lu), group %s (gid %lu), %d groups%s", rq->user,

@@ -31,7 +31,8 @@ struct deny_group {
 /* Indexed by the groups of src/common/seccomp_groups.def. */
 static const struct deny_group groups[SG_COUNT] = {
 	[SG_DEBUG] = { "reading or steering another process, even one of the same customer",
-	  { CALL("ptrace"), CALL("process_vm_readv"), CALL("process_vm_writev") } },
+	  { CALL("ptrace"), CALL("process_vm_readv"), CALL("process_vm_writev"),
+	    CALL("pidfd_getfd") } },
 	[SG_KEXEC] = { "loading a new kernel",
 	  { CALL("kexec_load"), CALL("kexec_file_load") } },
 	[SG_MODULES] = { "loading kernel code",

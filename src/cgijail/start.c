@@ -40,25 +40,56 @@ static void reset_signals(void)
  * the program twice, a config or NSS file, the check's walk. */
 #define MIN_DESCRIPTORS 32
 
-/* A hostile caller may start us with RLIMIT_NOFILE=3 or RLIMIT_FSIZE=0. Keep
- * its values to hand back to the CGI, and give ourselves room meanwhile. */
-static void raise_own_limits(struct request *rq)
-{
-	struct rlimit room = { RLIM_INFINITY, RLIM_INFINITY };
+/* A hostile caller may start us with RLIMIT_NOFILE=3, RLIMIT_FSIZE=0 (no
+ * log line), a stack of a few KiB (the log formatter and the check need
+ * more) or an address space too small to allocate in. These are lifted
+ * while cgijail works; the CGI gets the caller's values back, or the
+ * configured ones (set_soft_limits). */
+static const struct {
+	enum cj_limit_id id;
+	rlim_t room;
+} own_limits[] = {
+	{ LIM_NOFILE, 256 },
+	{ LIM_FSIZE, RLIM_INFINITY },
+	{ LIM_STACK, 8 << 20 },
+	{ LIM_AS, RLIM_INFINITY },
+	{ LIM_DATA, RLIM_INFINITY },
+};
 
-	getrlimit(RLIMIT_NOFILE, &rq->saved_nofile);
-	getrlimit(RLIMIT_FSIZE, &rq->saved_fsize);
-	setrlimit(RLIMIT_FSIZE, &room);
-	if (rq->saved_nofile.rlim_cur < 256) {
-		room.rlim_cur = 256;
-		room.rlim_max = rq->saved_nofile.rlim_max < 256 ? 256 : rq->saved_nofile.rlim_max;
-		/* Without CAP_SYS_RESOURCE a hard limit stays: refuse now, with the
-		 * reason, rather than fail some later check for want of a descriptor. */
-		if (setrlimit(RLIMIT_NOFILE, &room) < 0 && rq->saved_nofile.rlim_max < MIN_DESCRIPTORS)
-			refuse(rq, CJ_LIMITS, "the caller's RLIMIT_NOFILE (%lu) leaves fewer than %d descriptors "
-			       "and cannot be raised: %s", (unsigned long)rq->saved_nofile.rlim_max,
-			       MIN_DESCRIPTORS, strerror(errno));
+static void lift_limit(struct request *rq, enum cj_limit_id id, rlim_t room)
+{
+	const struct rlimit *was = &rq->caller_limits[id];
+	int res = cj_limit_resource(id);
+	struct rlimit want;
+
+	if (was->rlim_cur >= room)
+		return;
+	want.rlim_cur = room;
+	want.rlim_max = was->rlim_max > room ? was->rlim_max : room;
+	if (setrlimit(res, &want) == 0)
+		return;
+	/* Not setuid (no CAP_SYS_RESOURCE): as far as the hard limit goes. */
+	want.rlim_cur = want.rlim_max = was->rlim_max;
+	setrlimit(res, &want);
+}
+
+static void lift_own_limits(struct request *rq)
+{
+	struct rlimit nofile;
+
+	for (size_t i = 0; i < sizeof own_limits / sizeof own_limits[0]; i++) {
+		enum cj_limit_id id = own_limits[i].id;
+
+		getrlimit(cj_limit_resource(id), &rq->caller_limits[id]);
+		rq->own_limit[id] = true;
+		lift_limit(rq, id, own_limits[i].room);
 	}
+	/* A hard limit that stays: refuse now, with the reason, rather than
+	 * fail some later check for want of a descriptor. */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < MIN_DESCRIPTORS)
+		refuse(rq, CJ_LIMITS, "the caller's RLIMIT_NOFILE (%lu) leaves fewer than %d descriptors "
+		       "and cannot be raised (no CAP_SYS_RESOURCE)",
+		       (unsigned long)rq->caller_limits[LIM_NOFILE].rlim_max, MIN_DESCRIPTORS);
 }
 
 void start_clean(struct request *rq, char **envp)
@@ -75,7 +106,7 @@ void start_clean(struct request *rq, char **envp)
 	open_missing_stdio();
 	close_range(3, ~0U, 0);
 	reset_signals();
-	raise_own_limits(rq);
+	lift_own_limits(rq);
 	umask(077);
 }
 

@@ -1,16 +1,18 @@
 /* The supervisor: with timeout = N, or with a pid namespace (whose first
  * process must be a child), cgijail forks before chroot. The child goes on
- * to become the CGI; the parent chroots, drops every privilege exactly as
- * the child does, and waits: it passes the CGI's exit status (or signal) on
- * to Apache, forwards Apache's SIGTERM/SIGHUP/SIGINT, and on timeout kills
- * the CGI's process group (or its pid namespace) with SIGKILL. The CGI dies
- * with the supervisor (PR_SET_PDEATHSIG), so killing the process Apache
+ * to become the CGI; the parent chroots, drops every privilege to its own
+ * system user (supervisor_user; see drop_to_supervisor) and waits: it
+ * passes the CGI's exit status (or signal) on to Apache, forwards SIGTERM,
+ * SIGHUP and SIGINT (from root: nobody else may signal it), and on timeout
+ * kills the CGI's process group (or its pid namespace) with SIGKILL. The CGI
+ * dies with the supervisor (PR_SET_PDEATHSIG), so killing the process Apache
  * started never leaves the CGI running. */
 #include "cgijail.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -22,6 +24,32 @@
 static bool needs_supervisor(const struct request *rq)
 {
 	return rq->pol.timeout || (rq->pol.namespaces & CLONE_NEWPID);
+}
+
+/* Before chroot, with the other NSS lookups: who the supervisor runs as. A
+ * system user of its own, so that no process a request can run as -- nor
+ * the web server -- shares its real uid and could stop it. */
+void lookup_supervisor_user(struct request *rq)
+{
+	const char *name = rq->cfg.supervisor_user;
+	struct passwd *pw;
+
+	if (!needs_supervisor(rq))
+		return;
+	pw = getpwnam(name);
+	if (!pw)
+		refuse(rq, CJ_SUPERVISOR, "no user %s for the supervisor of timeout or namespaces = pid; "
+		       "create it (adduser --system --group --no-create-home %s) or set supervisor_user",
+		       name, name);
+	if (pw->pw_uid == 0 || pw->pw_gid == 0 || pw->pw_uid >= rq->cfg.min_uid ||
+	    pw->pw_uid == rq->caller_uid)
+		refuse(rq, CJ_SUPERVISOR, "supervisor_user %s (uid %lu, gid %lu) must be a system user of "
+		       "its own: not root, below min_uid %lu, not the caller %s", name,
+		       (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid, rq->cfg.min_uid, rq->caller);
+	rq->sv_uid = pw->pw_uid;
+	rq->sv_gid = pw->pw_gid;
+	passed(rq, "supervisor", "runs as %s (uid %lu), which no CGI and not %s can signal", name,
+	       (unsigned long)rq->sv_uid, rq->caller);
 }
 
 /* The whole CGI: its pid namespace (killing its first process ends every
@@ -85,8 +113,8 @@ static __attribute__((noreturn)) void supervise(struct request *rq, const sigset
 	}
 }
 
-/* The parent: into the jail and down to the target user, like the CGI;
- * then nothing but waiting. Its stdin and stdout are the CGI's alone. */
+/* The parent: into the jail and down to its own user; then nothing but
+ * waiting. Its stdin and stdout are the CGI's alone. */
 static __attribute__((noreturn)) void become_supervisor(struct request *rq, const sigset_t *watched)
 {
 	if (setpgid(rq->child, rq->child) < 0 && errno != EACCES && errno != ESRCH &&
@@ -98,7 +126,7 @@ static __attribute__((noreturn)) void become_supervisor(struct request *rq, cons
 	close(rq->cwd_fd);
 	rq->prog_fd = rq->cwd_fd = -1;
 	enter_jail(rq);
-	drop_privileges(rq);
+	drop_to_supervisor(rq);
 	supervise(rq, watched);
 }
 

@@ -22,8 +22,7 @@ static void add_user_jail(const struct cj_config *cfg, const struct passwd *pw,
 	char path[4096];
 	struct stat st;
 
-	cj_policy_for_user(cfg, pw->pw_name, &pol);
-	if (!pol.jail_root[0] ||
+	if (cj_policy_for_user(cfg, pw->pw_name, &pol) < 0 || !pol.jail_root[0] ||
 	    expand_user_pattern(pol.jail_root, pw->pw_name, pw->pw_uid, path, sizeof path) < 0)
 		return;
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode) || strlist_has(paths, path))

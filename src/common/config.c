@@ -1,4 +1,5 @@
 #include "config.h"
+#include "config_values.h"
 #include "cj_build.h"
 #include "cj_exit.h"
 #include "safepath.h"
@@ -17,315 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- value parsers: each returns 0, or -1 with a reason ---- */
-
-static int parse_bool(const char *v, bool *out, char *why, size_t len)
-{
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1")) {
-		*out = true;
-		return 0;
-	}
-	if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0")) {
-		*out = false;
-		return 0;
-	}
-	snprintf(why, len, "'%s' is not yes or no", v);
-	return -1;
-}
-
-static int parse_string(const char *v, char *out, size_t outlen, char *why, size_t len)
-{
-	if (has_control_char(v)) {
-		snprintf(why, len, "value has control characters");
-		return -1;
-	}
-	if (format_checked(out, outlen, "%s", v) < 0) {
-		snprintf(why, len, "value is longer than %zu bytes", outlen - 1);
-		return -1;
-	}
-	return 0;
-}
-
-/* An absolute path pattern; %u and %U must expand. */
-static int parse_path_pattern(const char *v, char *out, size_t outlen, char *why, size_t len)
-{
-	char probe[PATH_MAX];
-
-	if (parse_string(v, out, outlen, why, len) < 0)
-		return -1;
-	if (v[0] != '/') {
-		snprintf(why, len, "'%s' is not an absolute path", v);
-		return -1;
-	}
-	if (has_dot_component(v)) {
-		snprintf(why, len, "'%s' has a '.' or '..' component", v);
-		return -1;
-	}
-	if (expand_user_pattern(v, "user", 65534, probe, sizeof probe) < 0) {
-		snprintf(why, len, "'%s': only %%u, %%U and %%%% may follow '%%'", v);
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_optional_path(const char *v, char *out, size_t outlen, char *why, size_t len)
-{
-	if (!strcmp(v, "") || !strcmp(v, "none")) {
-		out[0] = '\0';
-		return 0;
-	}
-	return parse_path_pattern(v, out, outlen, why, len);
-}
-
-static int parse_userdir(const char *v, char *out, size_t outlen, char *why, size_t len)
-{
-	if (parse_string(v, out, outlen, why, len) < 0)
-		return -1;
-	if (v[0] == '\0' || v[0] == '/' || has_dot_component(v)) {
-		snprintf(why, len, "'%s' must be a relative path without '..'", v);
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_safe_path(const char *v, char *out, size_t outlen, char *why, size_t len)
-{
-	const char *p = v;
-
-	if (parse_string(v, out, outlen, why, len) < 0)
-		return -1;
-	/* An empty element ("a::b", a leading or trailing ':') means the cwd. */
-	for (;;) {
-		if (*p != '/') {
-			snprintf(why, len, "'%s': every directory must be absolute", v);
-			return -1;
-		}
-		p = strchr(p, ':');
-		if (!p)
-			return 0;
-		p++;
-	}
-}
-
-static int parse_number(const char *v, unsigned long long max, unsigned long long *out,
-			char *why, size_t len)
-{
-	if (!parse_decimal(v, max, out)) {
-		snprintf(why, len, "'%s' is not a whole number up to %llu", v, max);
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_umask(const char *v, mode_t *out, char *why, size_t len)
-{
-	unsigned long m = 0;
-
-	if (!*v || strlen(v) > 4)
-		goto bad;
-	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '7')
-			goto bad;
-		m = m * 8 + (unsigned long)(*p - '0');
-	}
-	if (m > 0777)
-		goto bad;
-	*out = (mode_t)m;
-	return 0;
-bad:
-	snprintf(why, len, "'%s' is not an octal umask such as 022", v);
-	return -1;
-}
-
-static int parse_nice(const char *v, struct cj_policy *p, char *why, size_t len)
-{
-	unsigned long long n;
-	bool negative = v[0] == '-';
-
-	if (!strcmp(v, "inherit")) {
-		p->nice_set = false;
-		return 0;
-	}
-	if (!parse_decimal(v + negative, 20, &n) || (!negative && n > 19)) {
-		snprintf(why, len, "'%s' is not a nice value from -20 to 19, or inherit", v);
-		return -1;
-	}
-	p->nice = negative ? -(int)n : (int)n;
-	p->nice_set = true;
-	return 0;
-}
-
-static int parse_bind(const char *v, bool *now, char *why, size_t len)
-{
-	if (!strcmp(v, "now") || !strcmp(v, "lazy")) {
-		*now = !strcmp(v, "now");
-		return 0;
-	}
-	snprintf(why, len, "'%s' is not now or lazy", v);
-	return -1;
-}
-
-static int parse_choice(const char *v, const char *yes, const char *no, bool *out,
-			const char *key, char *why, size_t len)
-{
-	if (!strcmp(v, yes) || !strcmp(v, no)) {
-		*out = !strcmp(v, yes);
-		return 0;
-	}
-	snprintf(why, len, "%s '%s' is not %s or %s", key, v, yes, no);
-	return -1;
-}
-
-static const struct {
-	const char *name;
-	int flag;
-} ns_names[] = {
-	{ "pid", CLONE_NEWPID }, { "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET },
-	{ "uts", CLONE_NEWUTS }, { "mount", CLONE_NEWNS },
-};
-
-#define N_NS (sizeof ns_names / sizeof ns_names[0])
-
-/* "none" or a comma-separated list of pid, ipc, net, uts, mount */
-static int parse_namespaces(const char *v, int *out, char *why, size_t len)
-{
-	char list[64], *rest = list, *w;
-
-	*out = 0;
-	if (!strcmp(v, "none"))
-		return 0;
-	if (format_checked(list, sizeof list, "%s", v) < 0 || !list[0])
-		goto bad;
-	while ((w = strsep(&rest, ","))) {
-		size_t i = 0;
-		while (i < N_NS && strcmp(w, ns_names[i].name) != 0)
-			i++;
-		if (i == N_NS)
-			goto bad;
-		*out |= ns_names[i].flag;
-	}
-	return 0;
-bad:
-	snprintf(why, len, "'%s' is not none or a list of pid, ipc, net, uts, mount", v);
-	return -1;
-}
-
-void cj_namespaces_names(int flags, const char *sep, char *out, size_t len)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < N_NS; i++)
-		if (flags & ns_names[i].flag)
-			used += (size_t)snprintf(out + used, len - used, "%s%s", used ? sep : "",
-						 ns_names[i].name);
-	if (!used)
-		snprintf(out, len, "none");
-}
-
-/* "off", "0" or a number of seconds up to a day */
-static int parse_timeout(const char *v, unsigned *out, char *why, size_t len)
-{
-	unsigned long long n;
-
-	if (!strcmp(v, "off")) {
-		*out = 0;
-		return 0;
-	}
-	if (!parse_decimal(v, 86400, &n)) {
-		snprintf(why, len, "'%s' is not off or a number of seconds (at most 86400)", v);
-		return -1;
-	}
-	*out = (unsigned)n;
-	return 0;
-}
-
-static int parse_check(const char *v, enum cj_check_level *out, char *why, size_t len)
-{
-	static const char *const names[] = { "off", "files", "full" };
-
-	for (int i = 0; i < 3; i++) {
-		if (!strcmp(v, names[i])) {
-			*out = (enum cj_check_level)i;
-			return 0;
-		}
-	}
-	snprintf(why, len, "'%s' is not full, files or off", v);
-	return -1;
-}
-
-/* "unlimited", "N", "NK", "NM", "NG" */
-static int parse_rlim_value(const char *v, rlim_t *out)
-{
-	char digits[32];
-	unsigned long long n, mult = 1;
-	size_t l = strlen(v);
-
-	if (!strcmp(v, "unlimited")) {
-		*out = RLIM_INFINITY;
-		return 0;
-	}
-	if (l == 0 || l >= sizeof digits)
-		return -1;
-	memcpy(digits, v, l + 1);
-	switch (digits[l - 1]) {
-	case 'K': case 'k': mult = 1ULL << 10; break;
-	case 'M': case 'm': mult = 1ULL << 20; break;
-	case 'G': case 'g': mult = 1ULL << 30; break;
-	default: break;
-	}
-	if (mult != 1)
-		digits[l - 1] = '\0';
-	if (!parse_decimal(digits, UINT64_MAX / mult, &n) || n * mult >= RLIM_INFINITY)
-		return -1;
-	*out = (rlim_t)(n * mult);
-	return 0;
-}
-
-/* "SOFT" (hard = soft) or "SOFT:HARD" */
-static int parse_limit(const char *v, struct cj_limit *out, char *why, size_t len)
-{
-	char soft[64];
-	const char *colon = strchr(v, ':');
-
-	if (format_checked(soft, sizeof soft, "%s", v) < 0)
-		goto bad;
-	if (colon)
-		soft[colon - v] = '\0';
-	if (parse_rlim_value(soft, &out->soft) < 0 ||
-	    parse_rlim_value(colon ? colon + 1 : soft, &out->hard) < 0)
-		goto bad;
-	if (out->soft > out->hard) {
-		snprintf(why, len, "'%s': soft limit above hard limit", v);
-		return -1;
-	}
-	out->set = true;
-	return 0;
-bad:
-	snprintf(why, len, "'%s' is not a limit such as 100, 64M, unlimited or 50:100", v);
-	return -1;
-}
-
 /* ---- the keys ---- */
-
-static const char *const limit_names[LIM_COUNT] = {
-	"cpu", "as", "data", "stack", "nproc", "nofile", "fsize", "core",
-};
-static const int limit_resources[LIM_COUNT] = {
-	RLIMIT_CPU, RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_NPROC, RLIMIT_NOFILE,
-	RLIMIT_FSIZE, RLIMIT_CORE,
-};
-
-const char *cj_limit_name(enum cj_limit_id id) { return limit_names[id]; }
-int cj_limit_resource(enum cj_limit_id id) { return limit_resources[id]; }
-
-static int find_limit(const char *key)
-{
-	for (int i = 0; i < LIM_COUNT; i++)
-		if (!strcmp(key, limit_names[i]))
-			return i;
-	return -1;
-}
 
 /* A key allowed in [cgijail] and in [user:NAME]. Returns 1 when KEY is not
  * a policy key, 0 when set, -1 on a bad value. */
@@ -333,38 +26,38 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 			  char *why, size_t len)
 {
 	if (!strcmp(key, "jail_root"))
-		return parse_optional_path(v, p->jail_root, sizeof p->jail_root, why, len);
+		return cv_optional_path(v, p->jail_root, sizeof p->jail_root, why, len);
 	if (!strcmp(key, "require_jail"))
-		return parse_bool(v, &p->require_jail, why, len);
+		return cv_bool(v, &p->require_jail, why, len);
 	if (!strcmp(key, "docroot"))
-		return parse_path_pattern(v, p->docroot, sizeof p->docroot, why, len);
+		return cv_path_pattern(v, p->docroot, sizeof p->docroot, why, len);
 	if (!strcmp(key, "userdir"))
-		return parse_userdir(v, p->userdir, sizeof p->userdir, why, len);
+		return cv_userdir(v, p->userdir, sizeof p->userdir, why, len);
 	if (!strcmp(key, "safe_path"))
-		return parse_safe_path(v, p->safe_path, sizeof p->safe_path, why, len);
+		return cv_safe_path(v, p->safe_path, sizeof p->safe_path, why, len);
 	if (!strcmp(key, "umask"))
-		return parse_umask(v, &p->umask, why, len);
+		return cv_umask(v, &p->umask, why, len);
 	if (!strcmp(key, "nice"))
-		return parse_nice(v, p, why, len);
+		return cv_nice(v, p, why, len);
 	if (!strcmp(key, "bind"))
-		return parse_bind(v, &p->bind_now, why, len);
+		return cv_bind(v, &p->bind_now, why, len);
 	if (!strcmp(key, "check"))
-		return parse_check(v, &p->check, why, len);
+		return cv_check(v, &p->check, why, len);
 	if (!strcmp(key, "check_cache"))
-		return parse_bool(v, &p->check_cache, why, len);
+		return cv_bool(v, &p->check_cache, why, len);
 	if (!strcmp(key, "seccomp"))
 		return cj_seccomp_policy_parse(v, &p->seccomp_deny, p->seccomp_name,
 					       sizeof p->seccomp_name, why, len);
 	if (!strcmp(key, "seccomp_action"))
-		return parse_choice(v, "kill", "errno", &p->seccomp_kill, key, why, len);
+		return cv_choice(v, "kill", "errno", &p->seccomp_kill, key, why, len);
 	if (!strcmp(key, "namespaces"))
-		return parse_namespaces(v, &p->namespaces, why, len);
+		return cv_namespaces(v, &p->namespaces, why, len);
 	if (!strcmp(key, "timeout"))
-		return parse_timeout(v, &p->timeout, why, len);
+		return cv_timeout(v, &p->timeout, why, len);
 	if (!strcmp(key, "supplementary_groups"))
-		return parse_bool(v, &p->supplementary_groups, why, len);
+		return cv_bool(v, &p->supplementary_groups, why, len);
 	if (!strcmp(key, "script_exec"))
-		return parse_choice(v, "fd", "name", &p->script_exec_fd, key, why, len);
+		return cv_choice(v, "fd", "name", &p->script_exec_fd, key, why, len);
 	return 1;
 }
 
@@ -374,10 +67,10 @@ static int set_global_key(struct cj_config *cfg, const char *key, const char *v,
 	unsigned long long n;
 
 	if (!strcmp(key, "caller"))
-		return v[0] ? parse_string(v, cfg->caller, sizeof cfg->caller, why, len)
+		return v[0] ? cv_string(v, cfg->caller, sizeof cfg->caller, why, len)
 			    : (snprintf(why, len, "caller is empty"), -1);
 	if (!strcmp(key, "min_uid") || !strcmp(key, "min_gid")) {
-		if (parse_number(v, UINT32_MAX - 1, &n, why, len) < 0)
+		if (cv_number(v, UINT32_MAX - 1, &n, why, len) < 0)
 			return -1;
 		if (n == 0) {
 			snprintf(why, len, "%s must be at least 1", key);
@@ -387,9 +80,12 @@ static int set_global_key(struct cj_config *cfg, const char *key, const char *v,
 		return 0;
 	}
 	if (!strcmp(key, "log"))
-		return parse_optional_path(v, cfg->log, sizeof cfg->log, why, len);
+		return cv_optional_path(v, cfg->log, sizeof cfg->log, why, len);
 	if (!strcmp(key, "syslog"))
-		return parse_bool(v, &cfg->syslog, why, len);
+		return cv_bool(v, &cfg->syslog, why, len);
+	if (!strcmp(key, "supervisor_user"))
+		return v[0] ? cv_string(v, cfg->supervisor_user, sizeof cfg->supervisor_user, why, len)
+			    : (snprintf(why, len, "supervisor_user is empty"), -1);
 	return set_policy_key(&cfg->defaults, key, v, why, len);
 }
 
@@ -399,6 +95,7 @@ static void set_defaults(struct cj_config *cfg)
 
 	memset(cfg, 0, sizeof *cfg);
 	snprintf(cfg->caller, sizeof cfg->caller, "%s", CJ_CALLER);
+	snprintf(cfg->supervisor_user, sizeof cfg->supervisor_user, "%s", CJ_SUPERVISOR_USER);
 	cfg->min_uid = 1000;
 	cfg->min_gid = 1000;
 	snprintf(cfg->log, sizeof cfg->log, "%s", CJ_LOG_PATH);
@@ -449,23 +146,32 @@ static enum section_kind section_kind(const char *name)
 	return SEC_UNKNOWN;
 }
 
-/* Apply one "section:key = value"; SEC_USER keys are only validated here. */
+/* Entry I of D as a key of section SEC ("SEC:key"): the key, or NULL. */
+static const char *key_of_section(const dictionary *d, int i, const char *sec, size_t seclen)
+{
+	const char *k = d->key[i];
+
+	if (!k || strncmp(k, sec, seclen) != 0 || k[seclen] != ':')
+		return NULL;
+	return k + seclen + 1;
+}
+
+/* Apply one "section:key = value" to the defaults, or to POLICY (the
+ * policy a [user:NAME] section makes). */
 static int apply_key(struct cj_config *cfg, enum section_kind kind, const char *sec,
-		     const char *key, const char *v, char *why, size_t len)
+		     const char *key, const char *v, struct cj_policy *policy, char *why, size_t len)
 {
 	char reason[256] = "";
 	int rc = 1;
-	int lim = find_limit(key);
+	int lim = cv_find_limit(key);
 
-	if (kind == SEC_MAIN) {
+	if (kind == SEC_MAIN)
 		rc = set_global_key(cfg, key, v, reason, sizeof reason);
-	} else if (kind == SEC_LIMITS && lim >= 0) {
-		rc = parse_limit(v, &cfg->defaults.limits[lim], reason, sizeof reason);
-	} else if (kind == SEC_USER) {
-		struct cj_policy scratch = cfg->defaults;
-		rc = lim >= 0 ? parse_limit(v, &scratch.limits[lim], reason, sizeof reason)
-			      : set_policy_key(&scratch, key, v, reason, sizeof reason);
-	}
+	else if (kind == SEC_LIMITS && lim >= 0)
+		rc = cv_limit(v, &cfg->defaults.limits[lim], reason, sizeof reason);
+	else if (kind == SEC_USER)
+		rc = lim >= 0 ? cv_limit(v, &policy->limits[lim], reason, sizeof reason)
+			      : set_policy_key(policy, key, v, reason, sizeof reason);
 	if (rc == 1)
 		snprintf(why, len, "unknown key '%s' in [%s]", key, sec);
 	else if (rc < 0)
@@ -473,39 +179,57 @@ static int apply_key(struct cj_config *cfg, enum section_kind kind, const char *
 	return rc ? -1 : 0;
 }
 
+/* A CGI must not reach the processes its user runs outside the jail: the
+ * /proc of a mount namespace shows every one of them (and /proc/PID/root,
+ * /proc/PID/mem lead out of the jail), and ptrace can take them over --
+ * unless the CGI's own pid namespace hides them. */
+static int require_contained(const struct cj_policy *p, const char *sec, char *why, size_t len)
+{
+	if (p->namespaces & CLONE_NEWPID)
+		return CJ_OK;
+	if (p->namespaces & CLONE_NEWNS) {
+		snprintf(why, len, "[%s] namespaces = mount without pid: the jail's /proc would show the CGI "
+			 "every process of its user on the host, and their /proc/PID/root and /proc/PID/mem "
+			 "lead out of the jail; use namespaces = pid,mount", sec);
+		return CJ_CONFIG_ESCAPE;
+	}
+	if (!(p->seccomp_deny & SG_BIT(SG_DEBUG))) {
+		snprintf(why, len, "[%s] seccomp = %s allows ptrace (group debug) without a pid namespace: "
+			 "the CGI could take over its user's processes outside the jail; add "
+			 "namespaces = pid, or deny debug", sec, p->seccomp_name);
+		return CJ_CONFIG_ESCAPE;
+	}
+	return CJ_OK;
+}
+
+/* Every key of SEC, in file order; a [user:NAME] section is applied whole
+ * over the final defaults and must leave its CGIs contained. */
 static int apply_section(struct cj_config *cfg, dictionary *d, const char *sec,
 			 char *why, size_t len)
 {
 	enum section_kind kind = section_kind(sec);
-	int nkeys = iniparser_getsecnkeys(d, sec);
-	const char **keys;
-	int rc = 0;
+	size_t seclen = strlen(sec);
+	struct cj_policy user = cfg->defaults;
 
 	if (kind == SEC_UNKNOWN) {
 		snprintf(why, len, "unknown section [%s]", sec);
-		return -1;
+		return CJ_CONFIG_VALUE;
 	}
-	if (nkeys <= 0)
-		return 0;
-	keys = calloc((size_t)nkeys, sizeof *keys);
-	if (!keys) {
-		snprintf(why, len, "out of memory");
-		return -1;
-	}
-	iniparser_getseckeys(d, sec, keys);
-	for (int i = 0; i < nkeys && rc == 0; i++) {
-		const char *v = iniparser_getstring(d, keys[i], "");
+	for (int i = 0; i < d->size; i++) {
+		const char *key = key_of_section(d, i, sec, seclen);
+
+		if (!key)
+			continue;
 		/* A section [limits:cpu] is an entry "limits:cpu" without a value:
-		 * iniparser lists it among the keys of [limits]. */
-		if (!v) {
-			snprintf(why, len, "section [%s] has the name of a key of [%s]", keys[i], sec);
-			rc = -1;
-			break;
+		 * it has the form of a key of [limits]. */
+		if (!d->val[i]) {
+			snprintf(why, len, "section [%s] has the name of a key of [%s]", d->key[i], sec);
+			return CJ_CONFIG_VALUE;
 		}
-		rc = apply_key(cfg, kind, sec, keys[i] + strlen(sec) + 1, v, why, len);
+		if (apply_key(cfg, kind, sec, key, d->val[i], &user, why, len) < 0)
+			return CJ_CONFIG_VALUE;
 	}
-	free(keys);
-	return rc;
+	return kind == SEC_USER ? require_contained(&user, sec, why, len) : CJ_OK;
 }
 
 /* iniparser keeps a section as an entry without a value and its keys as
@@ -519,27 +243,34 @@ static int refuse_sectionless_keys(dictionary *d, int keys_checked, char *why, s
 		if (d->key[i] && d->val[i])
 			keys++;
 	if (keys == keys_checked)
-		return 0;
+		return CJ_OK;
 	for (int i = 0; i < d->size; i++) {
 		if (d->key[i] && d->val[i] && d->key[i][0] == ':') {
 			snprintf(why, len, "key '%s' is outside any section", d->key[i] + 1);
-			return -1;
+			return CJ_CONFIG_VALUE;
 		}
 	}
 	snprintf(why, len, "a key is outside any known section");
-	return -1;
+	return CJ_CONFIG_VALUE;
 }
 
+/* [cgijail] and [limits] first, so that each [user:NAME] section is checked
+ * over the defaults it will be applied to. */
 static int apply_all_sections(struct cj_config *cfg, dictionary *d, char *why, size_t len)
 {
-	int keys_checked = 0;
+	int keys_checked = 0, code;
 
-	for (int i = 0; i < d->size; i++) {
-		if (!d->key[i] || d->val[i])
-			continue;
-		if (apply_section(cfg, d, d->key[i], why, len) < 0)
-			return -1;
-		keys_checked += iniparser_getsecnkeys(d, d->key[i]);
+	for (int users = 0; users <= 1; users++) {
+		for (int i = 0; i < d->size; i++) {
+			if (!d->key[i] || d->val[i] || (section_kind(d->key[i]) == SEC_USER) != users)
+				continue;
+			code = apply_section(cfg, d, d->key[i], why, len);
+			if (code != CJ_OK)
+				return code;
+			keys_checked += iniparser_getsecnkeys(d, d->key[i]);
+		}
+		if (!users && (code = require_contained(&cfg->defaults, "cgijail", why, len)) != CJ_OK)
+			return code;
 	}
 	return refuse_sectionless_keys(d, keys_checked, why, len);
 }
@@ -547,6 +278,7 @@ static int apply_all_sections(struct cj_config *cfg, dictionary *d, char *why, s
 int cj_config_parse(struct cj_config *cfg, const char *path, char *why, size_t whylen)
 {
 	dictionary *d;
+	int code;
 
 	set_defaults(cfg);
 	syntax_error[0] = '\0';
@@ -560,9 +292,10 @@ int cj_config_parse(struct cj_config *cfg, const char *path, char *why, size_t w
 		return CJ_CONFIG_SYNTAX;
 	}
 	cfg->dict = d;
-	if (apply_all_sections(cfg, d, why, whylen) < 0)
-		return CJ_CONFIG_VALUE;
-	return CJ_OK;
+	code = apply_all_sections(cfg, d, why, whylen);
+	if (code != CJ_OK)
+		return code;
+	return cj_user_sections_read(cfg, path, why, whylen);
 }
 
 int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t whylen)
@@ -591,38 +324,29 @@ int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t wh
 	return cj_config_parse(cfg, path, why, whylen);
 }
 
-void cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out)
+int cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out)
 {
-	char sec[300], why[256];
-	dictionary *d = cfg->dict;
+	char sec[CJ_USER_SECTION_MAX + 8], why[256];
+	const dictionary *d = cfg->dict;
+	size_t seclen;
 
 	*out = cfg->defaults;
-	if (!d || format_checked(sec, sizeof sec, "user:%s", user) < 0)
-		return;
-	/* iniparser folds names to lower case; so does the lookup. */
-	for (char *c = sec; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-	int nkeys = iniparser_getsecnkeys(d, sec);
-	if (nkeys <= 0)
-		return;
-	const char **keys = calloc((size_t)nkeys, sizeof *keys);
-	if (!keys)
-		return;
-	iniparser_getseckeys(d, sec, keys);
-	for (int i = 0; i < nkeys; i++) {
-		const char *key = keys[i] + strlen(sec) + 1;
-		const char *v = iniparser_getstring(d, keys[i], "");
-		int lim = find_limit(key);
-		/* Values were validated when the file was loaded. */
-		if (!v)
+	if (!d || !cj_user_section_of(cfg, user, sec, sizeof sec))
+		return 0;
+	seclen = strlen(sec);
+	for (int i = 0; i < d->size; i++) {
+		const char *key = key_of_section(d, i, sec, seclen);
+		int lim;
+
+		if (!key || !d->val[i])
 			continue;
-		if (lim >= 0)
-			(void)parse_limit(v, &out->limits[lim], why, sizeof why);
-		else
-			(void)set_policy_key(out, key, v, why, sizeof why);
+		/* Validated when the file was loaded, over the same defaults. */
+		lim = cv_find_limit(key);
+		if ((lim >= 0 ? cv_limit(d->val[i], &out->limits[lim], why, sizeof why)
+			      : set_policy_key(out, key, d->val[i], why, sizeof why)) != 0)
+			return -1;
 	}
-	free(keys);
+	return 0;
 }
 
 void cj_config_free(struct cj_config *cfg)
@@ -630,6 +354,7 @@ void cj_config_free(struct cj_config *cfg)
 	if (cfg->dict)
 		iniparser_freedict(cfg->dict);
 	cfg->dict = NULL;
+	cj_user_sections_free(cfg);
 }
 
 static void print_limit(FILE *out, const char *name, const struct cj_limit *l)
@@ -659,6 +384,7 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 
 	fprintf(out, "caller = %s\nmin_uid = %lu\nmin_gid = %lu\n", cfg->caller,
 		cfg->min_uid, cfg->min_gid);
+	fprintf(out, "supervisor_user = %s\n", cfg->supervisor_user);
 	fprintf(out, "log = %s\nsyslog = %s\n", cfg->log[0] ? cfg->log : "none",
 		cfg->syslog ? "yes" : "no");
 	fprintf(out, "jail_root = %s\nrequire_jail = %s\n", p->jail_root[0] ? p->jail_root : "none",
@@ -681,5 +407,5 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 	fprintf(out, "supplementary_groups = %s\n", p->supplementary_groups ? "yes" : "no");
 	fprintf(out, "script_exec = %s\n", p->script_exec_fd ? "fd" : "name");
 	for (int i = 0; i < LIM_COUNT; i++)
-		print_limit(out, limit_names[i], &p->limits[i]);
+		print_limit(out, cj_limit_name((enum cj_limit_id)i), &p->limits[i]);
 }

@@ -44,12 +44,18 @@ struct cj_policy {
 
 struct cj_config {
 	char caller[64];
+	char supervisor_user[64];  /* who the timeout supervisor runs as */
 	unsigned long min_uid, min_gid;
 	char log[PATH_MAX];        /* "" when no log file */
 	bool syslog;
 	struct cj_policy defaults;
 	void *dict;                /* iniparser dictionary, for [user:NAME] */
+	char **user_names;         /* the NAMEs of [user:NAME] as written, sorted */
+	size_t n_user_names;
 };
+
+/* The longest user name a [user:NAME] section can be looked up for. */
+#define CJ_USER_SECTION_MAX 256
 
 /* Open PATH (every component root-owned, not group/other-writable), then
  * parse it. Returns CJ_OK or a CJ_CONFIG_* exit code with WHY filled in. */
@@ -58,8 +64,18 @@ int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t wh
 /* Parse PATH without the ownership checks (cgijailctl, unit tests). */
 int cj_config_parse(struct cj_config *cfg, const char *path, char *why, size_t whylen);
 
-/* The policy for USER: defaults overridden by [user:USER]. */
-void cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out);
+/* The policy for USER: defaults overridden by [user:USER], the section
+ * whose name is USER exactly. Returns 0, or -1 when it could not be built
+ * (the request must then be refused: never run with the defaults instead). */
+int cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out)
+	__attribute__((warn_unused_result));
+
+/* config_users.c: the [user:NAME] sections as written (iniparser folds case).
+ * Read PATH's section lines into CFG; returns CJ_OK or an exit code. */
+int cj_user_sections_read(struct cj_config *cfg, const char *path, char *why, size_t len);
+/* iniparser's name of USER's section into SEC; false when USER has none. */
+bool cj_user_section_of(const struct cj_config *cfg, const char *user, char *sec, size_t len);
+void cj_user_sections_free(struct cj_config *cfg);
 
 void cj_config_free(struct cj_config *cfg);
 

@@ -5,7 +5,9 @@
  * refusal, and a config that is accepted is never less safe than the
  * rules allow -- min_uid/min_gid at least 1, a caller named, absolute paths
  * without '..', an absolute safe_path, a umask within 0777, soft limits not
- * above hard ones -- for the defaults and for every [user:NAME] policy. */
+ * above hard ones, no /proc or ptrace of the host's processes -- for the
+ * defaults and for every [user:NAME] policy. */
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "cj_exit.h"
 #include "config.h"
+#include "seccomp_policy.h"
 #include "strutil.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,6 +40,10 @@ static void check_policy(const struct cj_policy *p)
 	for (int i = 0; i < LIM_COUNT; i++)
 		if (p->limits[i].set && p->limits[i].soft > p->limits[i].hard)
 			abort();
+	/* Contained: no /proc of the host's processes, no ptrace of them. */
+	if (!(p->namespaces & CLONE_NEWPID) &&
+	    ((p->namespaces & CLONE_NEWNS) || !(p->seccomp_deny & SG_BIT(SG_DEBUG))))
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -62,11 +69,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		check_policy(&cfg.defaults);
 		for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
-			cj_policy_for_user(&cfg, users[i], &pol);
+			if (cj_policy_for_user(&cfg, users[i], &pol) < 0)
+				abort();
 			check_policy(&pol);
 		}
+		/* Every section as written is found again by its exact name. */
+		for (size_t i = 0; i < cfg.n_user_names; i++)
+			if (cj_policy_for_user(&cfg, cfg.user_names[i], &pol) < 0)
+				abort();
 		cj_config_print(devnull, &cfg);
-	} else if (!why[0] || (code != CJ_CONFIG_SYNTAX && code != CJ_CONFIG_VALUE)) {
+	} else if (!why[0] || (code != CJ_CONFIG_SYNTAX && code != CJ_CONFIG_VALUE &&
+				   code != CJ_CONFIG_ESCAPE && code != CJ_NOMEM)) {
 		abort();
 	}
 	cj_config_free(&cfg);

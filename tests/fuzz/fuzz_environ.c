@@ -4,8 +4,9 @@
  * and the bind setting. Whatever the input, the result must be:
  *  - at most 256 entries, each "NAME=value" with a well-formed NAME;
  *  - PATH exactly the safe_path, once;
- *  - no name outside the whitelist (HTTP_*, SSL_*, suexec's safe names,
- *    cgijail's own), never HTTP_PROXY, never an LD_* but LD_BIND_NOW;
+ *  - no name outside the whitelist (HTTP_*, mod_ssl's SSL_*, suexec's safe
+ *    names, cgijail's own), never HTTP_PROXY(_*), never SSL_CERT_FILE or
+ *    SSL_CERT_DIR, never an LD_* but LD_BIND_NOW;
  *  - no value starting "() {", no TZ naming a file ('/', ':/', "..");
  *  - in a jail, a path variable only as a caller's value with the jail's
  *    host path cut off. */
@@ -63,11 +64,26 @@ static bool name_allowed(const char *name, size_t len)
 		"PATH", "HOME", "USER", "LOGNAME", "LD_BIND_NOW",
 	};
 
-	if (len == 10 && !strncmp(name, "HTTP_PROXY", 10))
+	/* mod_ssl's, restated: never one that configures a TLS library. */
+	static const char *const ssl[] = {
+		"SSL_CIPHER", "SSL_CIPHER_ALGKEYSIZE", "SSL_CIPHER_EXPORT", "SSL_CIPHER_USEKEYSIZE",
+		"SSL_COMPRESS_METHOD", "SSL_HANDSHAKE_RTT", "SSL_PROTOCOL", "SSL_SECURE_RENEG",
+		"SSL_SESSION_ID", "SSL_SESSION_RESUMED", "SSL_SRP_USER", "SSL_SRP_USERINFO",
+		"SSL_TLS_SNI", "SSL_VERSION_INTERFACE", "SSL_VERSION_LIBRARY",
+	};
+
+	if ((len == 10 && !strncmp(name, "HTTP_PROXY", 10)) ||
+	    (len > 11 && !strncmp(name, "HTTP_PROXY_", 11)))
 		return false;
-	if ((len >= 5 && !strncmp(name, "HTTP_", 5)) || (len >= 4 && !strncmp(name, "SSL_", 4)))
+	if ((len == 13 && !strncmp(name, "SSL_CERT_FILE", 13)) ||
+	    (len == 12 && !strncmp(name, "SSL_CERT_DIR", 12)))
+		return false;
+	if (len >= 5 && !strncmp(name, "HTTP_", 5))
 		return true;
-	return in_list(name, len, safe, sizeof safe / sizeof safe[0]);
+	if (len > 11 && (!strncmp(name, "SSL_CLIENT_", 11) || !strncmp(name, "SSL_SERVER_", 11)))
+		return true;
+	return in_list(name, len, safe, sizeof safe / sizeof safe[0]) ||
+	       in_list(name, len, ssl, sizeof ssl / sizeof ssl[0]);
 }
 
 static bool wellformed(const char *name, size_t len)

@@ -16,6 +16,7 @@ $1
 
 [user:cjtsecoff]
 seccomp = off
+namespaces = pid
 
 [user:cjtseckill]
 seccomp_action = kill
@@ -25,6 +26,7 @@ seccomp = strict
 
 [user:cjtsecfile]
 seccomp = $POLICY
+namespaces = pid
 EOF
 }
 
@@ -48,7 +50,7 @@ fi
 result() { cj_val "$1"; }
 
 # Calls the filter denies, and the result each must get under it.
-DENIED="ptrace process_vm_readv unshare_user unshare_mount unshare_net setns clone_user
+DENIED="ptrace process_vm_readv pidfd_getfd unshare_user unshare_mount unshare_net setns clone_user
 	bpf perf_event_open userfaultfd keyctl add_key request_key settimeofday clock_settime
 	adjtimex iopl ioperm personality_rie personality_top personality_others tiocsti mount acct i386_abi x32_abi"
 ALLOWED="getpid unshare_none clone_plain personality_query personality_linux"
@@ -74,7 +76,7 @@ cj_expect "seccomp default: ordinary calls (getpid, fork, unshare(0), personalit
 cj_expect "seccomp default: clone3 fails with ENOSYS (libc falls back to clone, whose flags are filtered)" \
 	'[ "$(result clone3)" = ENOSYS ]'
 
-# ---- the control: seccomp = off ----
+# ---- the control: seccomp = off (with the pid namespace it requires) ----
 
 cj_probe cjtsecoff
 cj_expect "seccomp = off: the probe ran" '[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ]'

@@ -225,10 +225,10 @@ chown cjhpath:cjhpath "$C/sub/o.sh"; chmod 0755 "$C/sub/o.sh"
 ln -s ../../oth "$C/alt"; chown -h cjhpath:cjhpath "$C/alt"
 race "the directory of a #! script (sub/o.sh) swapped with a symlink to another user's directory" 0 "$C" sub alt sub/o.sh
 
-# script_exec = fd (with namespaces = mount, for the jail's /proc behind
+# script_exec = fd (with namespaces = pid,mount, for the jail's /proc behind
 # /dev/fd): the interpreter is handed /dev/fd/N and reads the checked file
 # through it, so the same races are STRICT: the racer must never win.
-H_SECTIONS=$'[user:cjhpath]\nnamespaces = mount\nscript_exec = fd' h_conf
+H_SECTIONS=$'[user:cjhpath]\nnamespaces = pid,mount\nscript_exec = fd' h_conf
 in_case race-sh-fd
 printf '#!/bin/sh\necho "Content-Type: text/plain"; echo; echo CJT-CGI-RAN "$0"\n' >"$C/prog.cgi"
 chown cjhpath:cjhpath "$C/prog.cgi"; chmod 0755 "$C/prog.cgi"

@@ -119,7 +119,7 @@ run_bg() {
 if run_bg cjtlong sleep 30; then
 	kill -TERM "$BG_PID"; wait "$BG_PID"; rc=$?
 	sleep 0.2
-	cj_expect "Apache's SIGTERM to cgijail reaches the CGI's process group; cgijail reports SIGTERM (exit 143)" \
+	cj_expect "root's SIGTERM to cgijail (the supervisor) reaches the CGI's process group; cgijail reports SIGTERM (exit 143)" \
 		'[ "$rc" = 143 ] && pids_gone cjtlong'
 else
 	not_ok "SIGTERM forwarding: the CGI did not start"; diag "$(cat "$CJ_WORK/bg.err")"
@@ -147,11 +147,24 @@ sibling_attach() {
 sibling_attach
 cj_expect "default seccomp: PTRACE_ATTACH to a running sibling CGI of the same customer fails with EPERM" \
 	'[ "$(result attach)" = EPERM ]'
+# seccomp = off lets the kernel alone decide: it would allow the attach,
+# so a config without a pid namespace to hide the sibling is refused...
 write_conf
 sed -i 's/^timeout = 30$/timeout = 30\nseccomp = off/' "$CJ_CONF"
-sibling_attach
-cj_expect "control, seccomp = off: the same attach succeeds (the kernel alone would allow it)" \
-	'[ "$(result attach)" = ok ]'
+cj_probe cjtlong attach 1
+cj_assert_refused "seccomp = off without namespaces = pid (ptrace of the customer's other processes): CJ_CONFIG_ESCAPE" \
+	CJ_CONFIG_ESCAPE '\[user:cjtlong\] seccomp = off allows ptrace \(group debug\) without a pid namespace'
+# ...and with one, the sibling (started before, outside it) is out of reach.
+write_conf
+if run_bg cjtlong sleep 30; then
+	sed -i 's/^timeout = 30$/timeout = 30\nseccomp = off\nnamespaces = pid/' "$CJ_CONF"
+	cj_probe cjtlong attach "$(cut -d' ' -f1 "$(cj_bin cjtlong)/pids")"
+	kill -TERM "$BG_PID"; wait "$BG_PID" 2>/dev/null
+	cj_expect "seccomp = off with namespaces = pid: PTRACE_ATTACH to the sibling CGI finds no such process (ESRCH)" \
+		'[ "$(result attach)" = ESRCH ]'
+else
+	not_ok "seccomp = off with namespaces = pid: the sibling did not start"; diag "$(cat "$CJ_WORK/bg.err")"
+fi
 write_conf
 
 # ---- refusals only a failing system call reaches (strace's fault injection) ----

@@ -17,17 +17,17 @@ write_conf() {
 namespaces = pid,ipc,net,uts,mount
 
 [user:cjtnsmnt]
-namespaces = mount
+namespaces = pid,mount
 
 [user:cjtnspid]
 namespaces = pid,mount
 timeout = 1
 
 [user:cjtnsbare]
-namespaces = mount
+namespaces = pid,mount
 
 [user:cjtnsfd]
-namespaces = ${FD_NS:-mount}
+namespaces = ${FD_NS:-pid,mount}
 script_exec = fd
 EOF
 }
@@ -80,9 +80,9 @@ cj_expect "uts namespace: the host name is the host's (a copy the CGI cannot cha
 cj_expect "the host's mount table holds nothing of the jail's /proc and /tmp afterwards" 'host_mounts_clean cjtnsall'
 
 cj_probe cjtnsmnt ns
-cj_expect "namespaces = mount (no pid): /proc (hidepid=2) shows the CGI only its own processes" \
-	'[ "$CJ_RC" = 0 ] && [ "$(result pid)" != 1 ] && [ "$(result procs)" = 1 ] && [ "$(result tmp)" = tmpfs ]'
-cj_expect "namespaces = mount: the host's network devices are visible (no net namespace)" \
+cj_expect "namespaces = pid,mount: the CGI is process 1, its /proc shows only itself, /tmp is a private tmpfs" \
+	'[ "$CJ_RC" = 0 ] && [ "$(result pid)" = 1 ] && [ "$(result procs)" = 1 ] && [ "$(result tmp)" = tmpfs ]'
+cj_expect "namespaces = pid,mount: the host's network devices are visible (no net namespace)" \
 	'[ "$(result ifaces)" != lo ] && [ -n "$(result ifaces)" ]'
 
 cj_probe cjtnspid sleep 30
@@ -91,7 +91,7 @@ cj_expect "pid namespace with timeout = 1: the CGI is killed (exit $(cj_code CJ_
 	'[ "$CJ_RC" = "$(cj_code CJ_TIMEOUT)" ] && grep -q "^sleeping" <<<"$CJ_OUT" && [ -z "$(ps -o pid= -u cjtnspid)" ]'
 
 cj_probe cjtnsbare ns
-cj_assert_refused "namespaces = mount in a jail without /proc: CJ_NAMESPACES, naming /proc" CJ_NAMESPACES \
+cj_assert_refused "namespaces = pid,mount in a jail without /proc: CJ_NAMESPACES, naming /proc" CJ_NAMESPACES \
 	'the jail has no directory /proc to mount on'
 cj_expect "refused: nothing left mounted" 'host_mounts_clean cjtnsbare'
 
@@ -111,7 +111,7 @@ cj_expect "--dry-run of a script under script_exec = fd: /dev/fd is checked only
 
 fd_run() { cj_reset_run; cj_run "$(cj_bin cjtnsfd)" cjtnsfd cjtnsfd "$@"; }
 fd_run fd.sh a1
-cj_assert_exec "script_exec = fd, namespaces = mount: a #!/bin/sh CGI runs"
+cj_assert_exec "script_exec = fd, namespaces = pid,mount: a #!/bin/sh CGI runs"
 cj_expect "script_exec = fd: the shell's \$0 is /dev/fd/N and reads the script; the arguments are kept" \
 	'[[ "$(result argv0)" =~ ^/dev/fd/[0-9]+$ ]] && [ "$(result first)" = "#!/bin/sh" ] && [ "$(result args)" = a1 ] &&
 	 [ "$(grep -c . <<<"$CJ_OUT")" = 5 ]'
@@ -127,22 +127,27 @@ fd_run probe.cgi ns
 cj_expect "script_exec = fd in a jail without /dev/fd: an ELF program still runs" '[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ]'
 ln -s /proc/self/fd "${FDJ:?}/dev/fd"
 
-FD_NS=pid,mount write_conf
+FD_NS=pid,net,mount write_conf
 fd_run fd.sh
-cj_expect "script_exec = fd, namespaces = pid,mount (the CGI under a supervisor): the script runs from /dev/fd/N" \
+cj_expect "script_exec = fd, namespaces = pid,net,mount: the script runs from /dev/fd/N" \
 	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [[ "$(result argv0)" =~ ^/dev/fd/[0-9]+$ ]] && [ "$(result first)" = "#!/bin/sh" ]'
 
 FD_NS=none write_conf
 fd_run fd.sh
-cj_assert_refused "script_exec = fd without namespaces = mount (no /proc in the jail): CJ_SCRIPT_FD, naming namespaces = mount" \
-	CJ_SCRIPT_FD "/dev/fd/[0-9]+ in $FDJ: No such file or directory; set namespaces = mount \(a private /proc\) and make a symlink"
+cj_assert_refused "script_exec = fd without namespaces = pid,mount (no /proc in the jail): CJ_SCRIPT_FD, naming namespaces = mount" \
+	CJ_SCRIPT_FD "/dev/fd/[0-9]+ in $FDJ: No such file or directory; set namespaces = pid,mount \(a private /proc\) and make a symlink"
 write_conf
 
 write_conf
-sed -i 's/^namespaces = mount$/namespaces = mount,user/' "$CJ_CONF"
+sed -i 's/^namespaces = pid,mount$/namespaces = pid,mount,user/' "$CJ_CONF"
 cj_probe cjtnsmnt ns
-cj_assert_refused "namespaces = mount,user (user namespaces are not offered): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE \
-	"namespaces.*'mount,user' is not none or a list of pid, ipc, net, uts, mount"
+cj_assert_refused "namespaces = pid,mount,user (user namespaces are not offered): CJ_CONFIG_VALUE" CJ_CONFIG_VALUE \
+	"namespaces.*'pid,mount,user' is not none or a list of pid, ipc, net, uts, mount"
+write_conf
+sed -i '0,/^namespaces = pid,mount$/s//namespaces = mount/' "$CJ_CONF"
+cj_probe cjtnsall ns
+cj_assert_refused "namespaces = mount without pid for one user (a /proc of the host's processes): CJ_CONFIG_ESCAPE, for every request" \
+	CJ_CONFIG_ESCAPE 'namespaces = mount without pid: the jail.s /proc would show the CGI every process of its user on the host'
 write_conf
 
 tap_end

@@ -213,12 +213,12 @@ cj_assert_refused "RUNPATH \$ORIGIN/../lib in a jail without a mounted /proc: re
 { cj_conf_head; cat <<EOF; } | cj_conf
 
 [user:cjcalice]
-namespaces = mount
+namespaces = pid,mount
 EOF
 # cgijail mounts a /proc in the jail and opens the program again inside the
 # mount namespace: /proc/self/exe names it inside the jail, $ORIGIN works.
 CJ_WANT_UID=$ALICE cj_run "$BIN" cjcalice cjcalice o.cgi
-cj_assert_exec "namespaces = mount: RUNPATH \$ORIGIN/../lib resolves (private /proc, program reopened in the jail)"
+cj_assert_exec "namespaces = pid,mount: RUNPATH \$ORIGIN/../lib resolves (private /proc, program reopened in the jail)"
 
 # ---- check_cache = no ----
 

@@ -33,6 +33,8 @@ else
 	CJ_UID_MIN=$((43000 + ($(printf %s "$CJ_CONF_DIR" | cksum | cut -d' ' -f1) % 40) * 1000))
 fi
 CJ_UID_MAX=$((CJ_UID_MIN + 999))
+# The supervisor's system user (supervisor_user), this run's own.
+CJ_SV_USER=cjtsv$CJ_UID_MIN
 CJ_MARK=CJT-CGI-RAN
 CJ_SRC_BIN=$CJ_BUILD/src/cgijail/cgijail
 
@@ -148,6 +150,7 @@ _cjt_sweep_stale() {
 	local u g d pid
 	for u in $(_cjt_range_users); do _cjt_delete_user "$u"; done
 	for g in $(_cjt_range_groups); do _cjt_delete_group "$g"; done
+	_cjt_delete_user "$CJ_SV_USER"; _cjt_delete_group "$CJ_SV_USER"
 	_cjt_clear_check_cache
 	for d in /srv/cgijail-test.?* /var/tmp/cgijail-test.?*; do
 		[ -d "$d" ] || continue
@@ -551,6 +554,7 @@ cj_conf_head() {
 caller = $CJ_CALLER
 min_uid = $CJ_UID_MIN
 min_gid = $CJ_UID_MIN
+supervisor_user = $CJ_SV_USER
 syslog = no
 $jail
 $docroot
@@ -702,3 +706,6 @@ id "$CJ_CALLER" >/dev/null 2>&1 || { echo "cgijail.sh: no $CJ_CALLER user" >&2; 
 _cjt_sweep_stale
 _cjt_save_conf || exit 2
 _cjt_make_srv || exit 2
+# The timeout supervisor's user: a system user (below min_uid) of its own.
+useradd --system --user-group --no-create-home -d /nonexistent -s /usr/sbin/nologin "$CJ_SV_USER" || exit 2
+echo "group $CJ_SV_USER" >>"$_cjt_reg"; echo "user $CJ_SV_USER" >>"$_cjt_reg"

@@ -1,4 +1,5 @@
 #include <sched.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,15 +91,15 @@ static void user_sections_override(void **state)
 	assert_int_equal(parse("[cgijail]\njail_root = /srv/jails/%u\nnice = 5\n"
 			       "[user:alice]\njail_root = /srv/special\ncpu = 7\n"
 			       "[user:Bob]\nrequire_jail = no\njail_root = none\n"), CJ_OK);
-	cj_policy_for_user(&cfg, "alice", &p);
+	assert_int_equal(cj_policy_for_user(&cfg, "alice", &p), 0);
 	assert_string_equal(p.jail_root, "/srv/special");
 	assert_int_equal(p.nice, 5);
 	assert_true(p.limits[LIM_CPU].set);
 	assert_int_equal(p.limits[LIM_CPU].soft, 7);
-	cj_policy_for_user(&cfg, "bob", &p);
+	assert_int_equal(cj_policy_for_user(&cfg, "Bob", &p), 0);
 	assert_false(p.require_jail);
 	assert_string_equal(p.jail_root, "");
-	cj_policy_for_user(&cfg, "carol", &p);
+	assert_int_equal(cj_policy_for_user(&cfg, "carol", &p), 0);
 	assert_string_equal(p.jail_root, "/srv/jails/%u");
 	assert_false(p.limits[LIM_CPU].set);
 }
@@ -171,7 +172,7 @@ static void defence_keys(void **state)
 	assert_int_equal(cfg.defaults.namespaces, CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS);
 	assert_int_equal(cfg.defaults.timeout, 30);
 
-	assert_int_equal(parse("[cgijail]\nseccomp = off\ntimeout = off\nnamespaces = none\n"
+	assert_int_equal(parse("[cgijail]\nseccomp = off\ntimeout = off\nnamespaces = pid\n"
 			       "script_exec = name\n"), CJ_OK);
 	assert_int_equal(cfg.defaults.seccomp_deny, 0);
 	assert_int_equal(cfg.defaults.timeout, 0);
@@ -195,18 +196,18 @@ static void script_exec_per_user(void **state)
 	struct cj_policy p;
 
 	(void)state;
-	assert_int_equal(parse("[cgijail]\nnamespaces = mount\n"
+	assert_int_equal(parse("[cgijail]\nnamespaces = pid,mount\n"
 			       "[user:alice]\nscript_exec = fd\n[user:bob]\nscript_exec = name\n"), CJ_OK);
 	assert_false(cfg.defaults.script_exec_fd);
-	cj_policy_for_user(&cfg, "alice", &p);
+	assert_int_equal(cj_policy_for_user(&cfg, "alice", &p), 0);
 	assert_true(p.script_exec_fd);
-	assert_int_equal(p.namespaces, CLONE_NEWNS);
-	cj_policy_for_user(&cfg, "bob", &p);
+	assert_int_equal(p.namespaces, CLONE_NEWPID | CLONE_NEWNS);
+	assert_int_equal(cj_policy_for_user(&cfg, "bob", &p), 0);
 	assert_false(p.script_exec_fd);
 	assert_int_equal(parse("[cgijail]\nscript_exec = fd\n[user:bob]\nscript_exec = name\n"), CJ_OK);
-	cj_policy_for_user(&cfg, "bob", &p);
+	assert_int_equal(cj_policy_for_user(&cfg, "bob", &p), 0);
 	assert_false(p.script_exec_fd);
-	cj_policy_for_user(&cfg, "carol", &p);
+	assert_int_equal(cj_policy_for_user(&cfg, "carol", &p), 0);
 	assert_true(p.script_exec_fd);
 }
 
@@ -217,11 +218,108 @@ static void supplementary_groups_per_user(void **state)
 	(void)state;
 	assert_int_equal(parse("[cgijail]\n[user:alice]\nsupplementary_groups = no\n"), CJ_OK);
 	assert_true(cfg.defaults.supplementary_groups);
-	cj_policy_for_user(&cfg, "alice", &p);
+	assert_int_equal(cj_policy_for_user(&cfg, "alice", &p), 0);
 	assert_false(p.supplementary_groups);
-	cj_policy_for_user(&cfg, "bob", &p);
+	assert_int_equal(cj_policy_for_user(&cfg, "bob", &p), 0);
 	assert_true(p.supplementary_groups);
 	expect_value_error("[cgijail]\nsupplementary_groups = primary\n", "'primary' is not yes or no");
+}
+
+/* [user:NAME] applies to NAME exactly (iniparser folds section names). */
+static void user_sections_match_exactly(void **state)
+{
+	struct cj_policy p;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\ntimeout = 1\n[user:ALICE]\ntimeout = 2\n"
+			       "[ USER:bob ]\ntimeout = 3\n[user:carol]\ntimeout = 4\n"
+			       "[user:carol]\nnice = 1\n"), CJ_OK);
+	assert_int_equal(cj_policy_for_user(&cfg, "ALICE", &p), 0);
+	assert_int_equal(p.timeout, 2);
+	assert_int_equal(cj_policy_for_user(&cfg, "alice", &p), 0);
+	assert_int_equal(p.timeout, 1);
+	assert_int_equal(cj_policy_for_user(&cfg, "Alice", &p), 0);
+	assert_int_equal(p.timeout, 1);
+	assert_int_equal(cj_policy_for_user(&cfg, "bob", &p), 0);
+	assert_int_equal(p.timeout, 3);
+	assert_int_equal(cj_policy_for_user(&cfg, "BOB", &p), 0);
+	assert_int_equal(p.timeout, 1);
+	assert_int_equal(cj_policy_for_user(&cfg, "carol", &p), 0);
+	assert_int_equal(p.timeout, 4);
+	assert_int_equal(p.nice, 1);
+
+	expect_value_error("[user:Alice]\ntimeout = 2\n[user:alice]\ntimeout = 3\n",
+			   "[user:Alice] and [user:alice] differ only in case");
+	expect_value_error("[user:a]b]\ntimeout = 2\n", "cannot hold ']'");
+	/* A section line split over two lines, as iniparser joins them. */
+	assert_int_equal(parse("[user:Da\\\nve]\ntimeout = 5\n"), CJ_OK);
+	assert_int_equal(cj_policy_for_user(&cfg, "Dave", &p), 0);
+	assert_int_equal(p.timeout, 5);
+	assert_int_equal(cj_policy_for_user(&cfg, "dave", &p), 0);
+	assert_int_equal(p.timeout, 0);
+}
+
+static void expect_escape(const char *text, const char *needle)
+{
+	assert_int_equal(parse(text), CJ_CONFIG_ESCAPE);
+	if (!strstr(why, needle))
+		fail_msg("'%s' does not mention '%s'", why, needle);
+}
+
+/* No accepted config shows a CGI its user's processes outside the jail. */
+static void configs_that_escape_are_refused(void **state)
+{
+	struct cj_policy p;
+
+	(void)state;
+	expect_escape("[cgijail]\nnamespaces = mount\n", "[cgijail] namespaces = mount without pid");
+	expect_escape("[cgijail]\nnamespaces = mount,net,ipc,uts\n", "namespaces = mount without pid");
+	expect_escape("[user:bob]\nnamespaces = mount\n", "[user:bob] namespaces = mount without pid");
+	expect_escape("[cgijail]\nnamespaces = pid,mount\n[user:bob]\nnamespaces = mount,net\n",
+		      "[user:bob] namespaces = mount without pid");
+	expect_escape("[cgijail]\nseccomp = off\n", "[cgijail] seccomp = off allows ptrace");
+	expect_escape("[cgijail]\nnamespaces = net\n[user:bob]\nseccomp = off\n",
+		      "[user:bob] seccomp = off allows ptrace");
+	expect_escape("[cgijail]\nnamespaces = pid\n[user:bob]\nseccomp = off\nnamespaces = none\n",
+		      "[user:bob] seccomp = off allows ptrace");
+
+	assert_int_equal(parse("[cgijail]\nnamespaces = pid,mount\n[user:bob]\nseccomp = off\n"), CJ_OK);
+	assert_int_equal(cj_policy_for_user(&cfg, "bob", &p), 0);
+	assert_int_equal(p.seccomp_deny, 0);
+	assert_int_equal(parse("[cgijail]\nnamespaces = pid\nseccomp = off\n"), CJ_OK);
+	assert_int_equal(parse("[cgijail]\nnamespaces = pid,ipc,net,uts\n"), CJ_OK);
+	assert_int_equal(parse("[user:bob]\nnamespaces = pid,mount\n"), CJ_OK);
+}
+
+static bool allocations_fail;
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__real_malloc(size_t size);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return allocations_fail ? NULL : __real_calloc(n, size);
+}
+void *__wrap_malloc(size_t size)
+{
+	return allocations_fail ? NULL : __real_malloc(size);
+}
+
+/* Building a user's policy with no memory left: that user's policy or a
+ * refusal, never the defaults in its place (review finding 7). */
+static void user_policy_fails_closed(void **state)
+{
+	struct cj_policy p;
+	int rc;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\nnamespaces = pid\n[user:alice]\nseccomp = off\ntimeout = 9\n"),
+			 CJ_OK);
+	allocations_fail = true;
+	rc = cj_policy_for_user(&cfg, "alice", &p);
+	allocations_fail = false;
+	assert_true(rc < 0 || (p.timeout == 9 && p.seccomp_deny == 0));
+	assert_int_equal(rc, 0);
 }
 
 static void overlong_values_are_refused(void **state)
@@ -246,6 +344,9 @@ int main(void)
 		cmocka_unit_test_teardown(script_exec_per_user, teardown),
 		cmocka_unit_test_teardown(supplementary_groups_per_user, teardown),
 		cmocka_unit_test_teardown(overlong_values_are_refused, teardown),
+		cmocka_unit_test_teardown(user_sections_match_exactly, teardown),
+		cmocka_unit_test_teardown(configs_that_escape_are_refused, teardown),
+		cmocka_unit_test_teardown(user_policy_fails_closed, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,6 +108,7 @@ int main(int argc, char **argv)
 	report("getpid", syscall(SYS_getpid) > 0 ? 0 : -1);
 	report("ptrace", syscall(SYS_ptrace, PTRACE_PEEKUSER, getpid(), 0, 0));
 	report("process_vm_readv", syscall(SYS_process_vm_readv, getpid(), &local, 1, &remote, 1, 0) < 0 ? -1 : 0);
+	report("pidfd_getfd", syscall(SYS_pidfd_getfd, -1, 0, 0));
 	report("unshare_user", syscall(SYS_unshare, CLONE_NEWUSER));
 	report("unshare_mount", syscall(SYS_unshare, CLONE_NEWNS));
 	report("unshare_net", syscall(SYS_unshare, CLONE_NEWNET));
