@@ -77,6 +77,14 @@ struct request {
 	int supervisor_pipe[2];
 };
 
+/* The whole request (main.c) and, in stack.c, where it runs: on the main
+ * stack, or on one of cgijail's own when the caller's RLIMIT_STACK is too
+ * small and cannot be raised. */
+typedef void (*request_fn)(struct request *rq, int argc, char **argv, char **envp)
+	__attribute__((noreturn));
+void run_with_stack_room(request_fn run, struct request *rq, int argc, char **argv, char **envp)
+	__attribute__((noreturn));
+
 /* log.c: the one log line per request, refusals, the dry-run report */
 void log_open(struct request *rq);
 void log_accept(struct request *rq);

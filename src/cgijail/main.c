@@ -72,5 +72,5 @@ int main(int argc, char **argv, char **envp)
 {
 	static struct request rq;
 
-	run_request(&rq, argc, argv, envp);
+	run_with_stack_room(run_request, &rq, argc, argv, envp);
 }

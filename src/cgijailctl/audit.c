@@ -34,6 +34,7 @@ static void audit_usage(FILE *out)
 		"  hardlink           a file with hard links outside the jail\n"
 		"  escaping-symlink   a symlink whose target climbs above the jail's root\n"
 		"  no-sticky          a world-writable directory without the sticky bit\n"
+		"  shared-tmp         the jail's /tmp or /var/tmp writable by others than its customer\n"
 		"\n"
 		"  -r, --root JAIL       the jail's root directory\n"
 		"  -u, --user-dir PATH   another area (path inside the jail) the customer may\n"

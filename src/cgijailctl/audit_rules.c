@@ -19,7 +19,7 @@
 
 static const char *const rule_names[AR_COUNT] = {
 	"root-path", "customer-writable", "setid", "device", "hardlink", "escaping-symlink",
-	"no-sticky",
+	"no-sticky", "shared-tmp",
 };
 
 const char *audit_rule_name(enum audit_rule rule)
@@ -272,6 +272,27 @@ static void remember_inode(struct walk *w, const char *host, const struct stat *
 	w->inodes[w->n_inodes++] = (struct inode){ st->st_dev, st->st_ino, st->st_nlink, 1, strdup(host) };
 }
 
+/* The jail's temporary directories are its customer's alone: writable by
+ * anyone, they let the web server (or any host user) plant files the
+ * customer's CGIs then trust -- a CA for SSL_CERT_DIR, a session file. */
+static void check_private_tmp(struct walk *w, const char *in, const char *host, const struct stat *st)
+{
+	char fix[8400];
+
+	if (!S_ISDIR(st->st_mode) || (strcmp(in, "/tmp") != 0 && strcmp(in, "/var/tmp") != 0) ||
+	    !(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return;
+	if (w->o->n_cust_uids)
+		snprintf(fix, sizeof fix, "chown %lu:%lu '%s' && chmod 0700 '%s'",
+			 (unsigned long)w->o->cust_uids[0],
+			 (unsigned long)(w->o->n_cust_gids ? w->o->cust_gids[0] : w->o->cust_uids[0]), host, host);
+	else
+		snprintf(fix, sizeof fix, "chown CUSTOMER: '%s' && chmod 0700 '%s'", host, host);
+	add(w->r, AR_SHARED_TMP, host, fix, "temporary directory writable by others than the customer "
+	    "(mode %04o): the web server and other users could plant files the CGIs trust",
+	    (unsigned)(st->st_mode & 07777));
+}
+
 static void check_entry(struct walk *w, int dirfd, const char *name, const char *in,
 			const char *host, const struct stat *st)
 {
@@ -288,6 +309,7 @@ static void check_entry(struct walk *w, int dirfd, const char *name, const char 
 	}
 	if (S_ISREG(st->st_mode) && st->st_nlink > 1)
 		remember_inode(w, host, st);
+	check_private_tmp(w, in, host, st);
 	if (S_ISDIR(st->st_mode) && (st->st_mode & S_IWOTH) && !(st->st_mode & S_ISVTX)) {
 		snprintf(fix, sizeof fix, "chmod +t '%s'", host);
 		add(w->r, AR_NO_STICKY, host, fix, "world-writable directory without the sticky bit: anyone may remove others' files");

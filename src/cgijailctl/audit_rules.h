@@ -16,6 +16,7 @@ enum audit_rule {
 	AR_HARDLINK,            /* a file with links outside the jail */
 	AR_ESCAPING_SYMLINK,    /* a symlink whose target climbs above the jail's root */
 	AR_NO_STICKY,           /* a world-writable directory without the sticky bit */
+	AR_SHARED_TMP,          /* /tmp or /var/tmp writable by others than the customer */
 	AR_COUNT
 };
 

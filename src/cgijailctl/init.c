@@ -355,6 +355,10 @@ static int make_dirs(struct init_run *r, const struct profile_set *set)
 		rc |= make_dir(r, set->list[PROF_STICKY_DIRS].v[i], 01777, 0, 0);
 	for (size_t i = 0; i < set->list[PROF_USER_DIRS].n; i++)
 		rc |= make_dir(r, set->list[PROF_USER_DIRS].v[i], 0755, cu->uid, cu->gid);
+	/* The customer's own /tmp: not the web server's, nor any host user's,
+	 * to plant files in for its CGIs. */
+	for (size_t i = 0; i < set->list[PROF_PRIVATE_DIRS].n; i++)
+		rc |= make_dir(r, set->list[PROF_PRIVATE_DIRS].v[i], 0700, cu->uid, cu->gid);
 	if (strcmp(cu->home, "/") != 0)
 		rc |= make_dir(r, cu->home, 0755, cu->uid, cu->gid);
 	return rc;

@@ -14,6 +14,7 @@
 
 static const char *const keys[PROF_NLISTS] = {
 	"dirs", "user_dirs", "sticky_dirs", "files", "programs", "trees", "exclude", "requires",
+	"private_dirs",
 };
 
 const char *profile_default_dir(void)

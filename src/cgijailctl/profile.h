@@ -6,6 +6,7 @@
  *   dirs        = directories made root-owned 0755
  *   user_dirs   = directories made owned by the customer, 0755
  *   sticky_dirs = directories made root-owned 1777
+ *   private_dirs = directories made owned by the customer, 0700 (its /tmp)
  *   files       = host files copied (globs)
  *   programs    = host programs copied with their closure
  *   trees       = host directories copied whole (globs)
@@ -20,7 +21,7 @@
 #include "strlist.h"
 
 enum { PROF_DIRS, PROF_USER_DIRS, PROF_STICKY_DIRS, PROF_FILES, PROF_PROGRAMS,
-       PROF_TREES, PROF_EXCLUDE, PROF_REQUIRES, PROF_NLISTS };
+       PROF_TREES, PROF_EXCLUDE, PROF_REQUIRES, PROF_PRIVATE_DIRS, PROF_NLISTS };
 
 /* The union of one or more profiles, in the order they apply. */
 struct profile_set {

@@ -78,9 +78,11 @@ expect "init: /dev holds exactly fd, null, urandom, zero; null, zero, urandom as
 expect "init: /dev/fd is a root-owned symlink to /proc/self/fd (for script_exec = fd), reported as made" \
 	'[ "$(stat -c "%F %U:%G" "$JS/dev/fd")" = "symbolic link root:root" ] && [ "$(readlink "$JS/dev/fd")" = /proc/self/fd ] &&
 	 grep -qx "made /dev/fd" <<<"$CTL_OUT"'
-expect "init: /tmp is 1777 root, home and cgi-bin belong to the customer, the rest to root" \
-	'[ "$(stat -c "%a %U" "$JS/tmp")" = "1777 root" ] && [ "$(stat -c %U "$JS/home/cjmsh" "$JS/var/www/cgi-bin" | xargs)" = "cjmsh cjmsh" ] &&
-	 [ -z "$(find "$JS" ! -user root ! -path "$JS/home/*" ! -path "$JS/home/cjmsh" ! -path "$JS/var/www/*")" ]'
+expect "init: /tmp and /var/tmp are the customer's (0700), home and cgi-bin belong to the customer, the rest to root" \
+	'[ "$(stat -c "%a %U" "$JS/tmp" "$JS/var/tmp" | xargs)" = "700 cjmsh 700 cjmsh" ] && [ "$(stat -c %U "$JS/home/cjmsh" "$JS/var/www/cgi-bin" | xargs)" = "cjmsh cjmsh" ] &&
+	 [ -z "$(find "$JS" ! -user root ! -path "$JS/home/*" ! -path "$JS/home/cjmsh" ! -path "$JS/var/www/*" ! -path "$JS/tmp" ! -path "$JS/var/tmp")" ]'
+expect "init: the web server cannot create a file in the jail's /tmp" \
+	'! setpriv --reuid=www-data --regid=www-data --clear-groups touch "$JS/tmp/planted" 2>/dev/null && [ ! -e "$JS/tmp/planted" ]'
 
 ctl init --root "$JP" --user cjmpy --profile python3 --profiles "$PROFILES"
 expect "init --profile python3: exit 0, the standard library and lib-dynload copied, tests left out" \

@@ -35,7 +35,7 @@ static int setup(void **state)
 	snprintf(jail, sizeof jail, "%s/jail", top);
 	tmptree_dir(top, "jail", 0755);
 	tmptree_dir(jail, "usr/bin", 0755);
-	tmptree_dir(jail, "tmp", 01777);
+	tmptree_dir(jail, "tmp", 0700);
 	tmptree_dir(jail, "home/cust", 0755);
 	tmptree_file(jail, "usr/bin/prog", "#!/bin/sh\n", 0755);
 	tmptree_file(jail, "etc/passwd", "root:x:0:0::/root:/bin/sh\ncust:x:42999:42999::/home/cust:/bin/sh\n", 0644);
@@ -142,6 +142,19 @@ static void test_setid(void **state)
 	assert_int_equal(count(AR_SETID, "usr/bin/prog"), 1);
 	tmptree_file(jail, "usr/bin/prog", "#!/bin/sh\n", 0755);
 	assert_int_equal(count_all(), 0);
+}
+
+/* A /tmp the web server (or anyone) can write: the customer's alone. */
+static void test_shared_tmp(void **state)
+{
+	char path[4200];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/tmp", jail);
+	assert_int_equal(chmod(path, 01777), 0);
+	assert_int_equal(count(AR_SHARED_TMP, "tmp"), 1);
+	assert_int_equal(chmod(path, 0700), 0);
+	assert_int_equal(count(AR_SHARED_TMP, "tmp"), 0);
 }
 
 static void test_no_sticky(void **state)
@@ -266,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_root_path),
 		cmocka_unit_test(test_setid),
 		cmocka_unit_test(test_no_sticky),
+		cmocka_unit_test(test_shared_tmp),
 		cmocka_unit_test(test_escaping_symlink),
 		cmocka_unit_test(test_link_escapes_table),
 		cmocka_unit_test(test_hardlink_outside),
