@@ -80,8 +80,7 @@ struct request {
 /* The whole request (main.c) and, in stack.c, where it runs: on the main
  * stack, or on one of cgijail's own when the caller's RLIMIT_STACK is too
  * small and cannot be raised. */
-typedef void (*request_fn)(struct request *rq, int argc, char **argv, char **envp)
-	__attribute__((noreturn));
+typedef void (*request_fn)(struct request *rq, int argc, char **argv, char **envp);
 void run_with_stack_room(request_fn run, struct request *rq, int argc, char **argv, char **envp)
 	__attribute__((noreturn));
 

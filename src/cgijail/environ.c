@@ -68,7 +68,8 @@ static bool name_is_safe(const char *name, size_t len)
 {
 	if (has_prefix(name, len, "HTTP_"))
 		return !name_is_proxy(name, len);
-	if (has_prefix(name, len, "SSL_CLIENT_") || has_prefix(name, len, "SSL_SERVER_"))
+	/* The certificates' fields: SSL_CLIENT_S_DN_CN and the like. */
+	if (len > 11 && (has_prefix(name, len, "SSL_CLIENT_") || has_prefix(name, len, "SSL_SERVER_")))
 		return true;
 	return in_list(name, len, safe_names, sizeof safe_names / sizeof safe_names[0]) ||
 	       in_list(name, len, ssl_names, sizeof ssl_names / sizeof ssl_names[0]);

@@ -132,7 +132,7 @@ static int format_record(struct request *rq, const char *decision, int code, con
 		     "caller=%s(%lu) %s cwd=\"%s\" cmd=\"%s\" decision=%s code=%d reason=\"%s\"\n",
 		     lb.caller, (unsigned long)rq->caller_uid, lb.ids, lb.cwd, lb.cmd, decision, code,
 		     lb.why);
-	if (head < 0 || n < 0 || (size_t)(head + n) >= sizeof lb.record)
+	if (head < 0 || n < 0 || (size_t)head + (size_t)n >= sizeof lb.record)
 		return -1;
 	*line = lb.record + head;
 	return head + n;

@@ -35,7 +35,8 @@ void run_with_stack_room(request_fn run, struct request *rq, int argc, char **ar
 	size_t guard = (size_t)sysconf(_SC_PAGESIZE);
 	char *stack;
 
-	/* The soft limit can be raised as far as the hard one (start.c). */
+	/* The soft limit can be raised as far as the hard one (start.c). RUN
+	 * never returns. */
 	if (getrlimit(RLIMIT_STACK, &rl) < 0 || rl.rlim_max >= STACK_ROOM)
 		run(rq, argc, argv, envp);
 	stack = mmap(NULL, STACK_ROOM + guard, PROT_READ | PROT_WRITE,
@@ -53,5 +54,7 @@ void run_with_stack_room(request_fn run, struct request *rq, int argc, char **ar
 	uc.uc_link = NULL;
 	makecontext(&uc, run_entry, 0);
 	setcontext(&uc);
+	/* setcontext failed: on the small stack after all. RUN never returns. */
 	run(rq, argc, argv, envp);
+	_exit(CJ_LIMITS);
 }

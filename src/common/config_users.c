@@ -18,6 +18,13 @@
 #define USER_PREFIX "user:"
 #define USER_PREFIX_LEN 5
 
+static char ascii_lower(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		c = (char)(c - 'A' + 'a');
+	return c;
+}
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -129,7 +136,8 @@ static int require_distinct_names(struct cj_config *cfg, char *why, size_t len)
 {
 	size_t kept = 0;
 
-	qsort(cfg->user_names, cfg->n_user_names, sizeof *cfg->user_names, compare_names);
+	if (cfg->n_user_names)
+		qsort(cfg->user_names, cfg->n_user_names, sizeof *cfg->user_names, compare_names);
 	for (size_t i = 0; i < cfg->n_user_names; i++) {
 		char *name = cfg->user_names[i];
 
@@ -180,7 +188,8 @@ static int require_same_sections(const struct cj_config *cfg, char *why, size_t 
 			dict_names[n++] = d->key[i] + USER_PREFIX_LEN;
 	}
 	if (rc == 0 && n == cfg->n_user_names) {
-		qsort(dict_names, n, sizeof *dict_names, compare_strings);
+		if (n)
+			qsort(dict_names, n, sizeof *dict_names, compare_strings);
 		for (size_t i = 0; i < n && rc == 0; i++)
 			if (strcasecmp(dict_names[i], cfg->user_names[i]) != 0)
 				rc = -1;
@@ -219,6 +228,8 @@ bool cj_user_section_of(const struct cj_config *cfg, const char *user, char *sec
 	char *const *found;
 	size_t i;
 
+	if (!cfg->n_user_names)
+		return false;
 	found = bsearch(&key, cfg->user_names, cfg->n_user_names, sizeof *cfg->user_names,
 			compare_names);
 	if (!found || strlen(user) + USER_PREFIX_LEN >= len)
@@ -226,8 +237,7 @@ bool cj_user_section_of(const struct cj_config *cfg, const char *user, char *sec
 	/* iniparser's name for it: folded to lower case (ASCII, as its strlwc). */
 	memcpy(sec, USER_PREFIX, USER_PREFIX_LEN);
 	for (i = 0; user[i]; i++)
-		sec[USER_PREFIX_LEN + i] = (user[i] >= 'A' && user[i] <= 'Z') ? (char)(user[i] - 'A' + 'a')
-									 : user[i];
+		sec[USER_PREFIX_LEN + i] = ascii_lower(user[i]);
 	sec[USER_PREFIX_LEN + i] = '\0';
 	return true;
 }
