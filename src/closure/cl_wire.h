@@ -5,9 +5,9 @@
  * controls), so the format is small and every part of it is bounded:
  *
  *   stream  = 'V' VERSION result*
- *   result  = 'R' ERRNO record* 'E'      one cl_check(): its errno (0: it ran)
- *   record  = 'C' string                 a checked object
- *           | 'P' KIND string string string   a problem: object, needed_by, detail
+ *   result  = 'R' ERRNO checked* problem* 'E'   one cl_check(): its errno (0: it ran)
+ *   checked = 'C' string                         a checked object
+ *   problem = 'P' KIND string string string      object, needed_by, detail
  *   string  = up to CL_WIRE_MAX_STRING - 1 bytes, none NUL, then NUL
  *
  * VERSION, ERRNO and KIND are one byte each; KIND < CL_KIND_COUNT. A result

@@ -193,7 +193,10 @@ int cl_wire_get_result(const void *buf, size_t len, size_t *pos, int *err,
 			return -1;
 		if (tag == TAG_END)
 			break;
-		if (tag == TAG_CHECKED) {
+		if (tag == TAG_CHECKED && n_problems) {
+			r.pos--;
+			rc = malformed(&r, "a checked object after a problem");
+		} else if (tag == TAG_CHECKED) {
 			rc = get_checked(&r, rep, &n_checked);
 		} else if (tag == TAG_PROBLEM) {
 			rc = get_problem(&r, rep, &n_problems);

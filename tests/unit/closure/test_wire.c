@@ -208,6 +208,7 @@ static void test_bad_records(void **state)
 	static const char no_result[] = "V\x01Q";
 	static const char after_end[] = "V\x01R\x00" "EE";
 	static const char no_end[] = "V\x01R\x00" "C/x\0";
+	static const char out_of_order[] = "V\x01R\x00P\x01" "a\0b\0c\0" "C/x\0E";
 
 	(void)state;
 	_Static_assert(CL_KIND_COUNT == 11, "bad_kind above must be the first unknown kind");
@@ -217,6 +218,7 @@ static void test_bad_records(void **state)
 	assert_refused(no_result, sizeof no_result - 1, "where a result was due");
 	assert_refused(after_end, sizeof after_end - 1, "where a result was due");
 	assert_refused(no_end, sizeof no_end - 1, "ends where a record or the end");
+	assert_refused(out_of_order, sizeof out_of_order - 1, "a checked object after a problem");
 }
 
 static void test_oversized(void **state)
