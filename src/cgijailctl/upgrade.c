@@ -103,8 +103,8 @@ static void add_stale(struct stale *s, const char *path, const char *reason)
 		free(s->paths.v[--s->paths.n]);
 }
 
-/* The jail's PATH opened for reading, when it is a regular file of root's
- * (never opening a device or FIFO a check may have named); else -1. */
+/* The jail's PATH opened for reading when it is a regular file (never
+ * opening a device or FIFO that a check may have named); else -1. */
 static int open_jail_file(int rootfd, const char *path)
 {
 	int pfd = jfs_open(rootfd, path, O_PATH), fd = -1;
@@ -113,7 +113,7 @@ static int open_jail_file(int rootfd, const char *path)
 
 	if (pfd < 0)
 		return -1;
-	if (fstat(pfd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0) {
+	if (fstat(pfd, &st) == 0 && S_ISREG(st.st_mode)) {
 		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
 		fd = open(proc, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	}
@@ -136,8 +136,8 @@ static bool bytes_differ(int jfd, const char *path)
 }
 
 /* PATH, named by the check, is stale for REASON (NULL: when its bytes
- * differ). Only a file of root's in the jail is replaced, and only by a
- * file on the host that only root can change. */
+ * differ), if the jail holds a regular file there; it is re-copied only
+ * from a file on the host that only root can change. */
 static void consider(struct copier *c, struct stale *s, const char *path, const char *reason)
 {
 	int jfd = open_jail_file(c->rootfd, path);
@@ -147,12 +147,11 @@ static void consider(struct copier *c, struct stale *s, const char *path, const 
 		close(jfd);
 	if (!stale)
 		return;
-	if (!checkas_trusted_host_file(path)) {
+	if (checkas_trusted_host_file(path))
+		add_stale(s, path, reason ? reason : "content differs from the host's copy");
+	else
 		copier_error(c, path, "differs from the host's, but not re-copied: the host's is not a "
 			     "file that only root can change");
-		return;
-	}
-	add_stale(s, path, reason ? reason : "content differs from the host's copy");
 }
 
 /* Every object of the jail's programs that differs from the host's, found
