@@ -103,24 +103,6 @@ static void add_stale(struct stale *s, const char *path, const char *reason)
 		free(s->paths.v[--s->paths.n]);
 }
 
-/* The jail's PATH opened for reading when it is a regular file (never
- * opening a device or FIFO that a check may have named); else -1. */
-static int open_jail_file(int rootfd, const char *path)
-{
-	int pfd = jfs_open(rootfd, path, O_PATH), fd = -1;
-	char proc[64];
-	struct stat st;
-
-	if (pfd < 0)
-		return -1;
-	if (fstat(pfd, &st) == 0 && S_ISREG(st.st_mode)) {
-		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
-		fd = open(proc, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	}
-	close(pfd);
-	return fd;
-}
-
 /* The jail's copy of PATH has other bytes than the host's. */
 static bool bytes_differ(int jfd, const char *path)
 {
@@ -140,7 +122,8 @@ static bool bytes_differ(int jfd, const char *path)
  * from a file on the host that only root can change. */
 static void consider(struct copier *c, struct stale *s, const char *path, const char *reason)
 {
-	int jfd = open_jail_file(c->rootfd, path);
+	struct stat st;
+	int jfd = jfs_open_regular(c->rootfd, path, &st);
 	bool stale = jfd >= 0 && (reason || bytes_differ(jfd, path));
 
 	if (jfd >= 0)

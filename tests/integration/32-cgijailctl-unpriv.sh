@@ -6,9 +6,10 @@
 # as --user, as nobody; --user root refused; check --all with each jail
 # checked as its own user; strace showing that the process that opens the
 # jail's files is the one that became the customer; a checking process
-# killed mid-check or unable to drop (strace fault injection); upgrade,
-# populate and init reading the jail as the customer, and upgrade leaving a
-# customer's file alone. TAP on stdout; always exits 0.
+# killed mid-check or unable to drop (strace fault injection); audit not
+# believing a passwd the customer can write; upgrade, populate and init
+# reading the jail as the customer, and upgrade never copying a host file
+# others can change. TAP on stdout; always exits 0.
 # shellcheck disable=SC2034 # variables read by the eval'd conditions of expect
 CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
@@ -197,6 +198,16 @@ if command -v strace >/dev/null; then
 else
 	for _ in 1 2 3; do ok "# SKIP a checking process killed: no strace"; done
 fi
+
+# ---- audit believes only a passwd that is root's alone ----
+
+cp -p "$JA/etc/passwd" "$CJ_WORK/passwd.saved"
+printf 'root:x:0:0:root:/root:/usr/sbin/nologin\ncjupa:x:%s:%s::/etc:/usr/sbin/nologin\n' "$UA" "$UA" >"$JA/etc/passwd"
+chown cjupa "$JA/etc/passwd"
+ctl audit --root "$JA" --json
+expect "audit: a jail passwd the customer owns (naming /etc its home) is reported, not believed" \
+	'[ "$CTL_RC" = 1 ] && json_has "any(f[\"rule\"] == \"customer-writable\" and f[\"path\"] == \"$JA/etc/passwd\" for f in d[\"findings\"])"'
+cp -p "$CJ_WORK/passwd.saved" "$JA/etc/passwd"
 
 # ---- upgrade, populate, init ----
 
