@@ -67,8 +67,11 @@ json_has() { python3 -c "import json, sys; d = json.loads(sys.argv[1]); sys.exit
 
 # traced LOG ARGS...: ctl ARGS under strace -f (setresuid and openat), log in LOG.
 traced() { local log=$1; shift; CTL_STRACE=(strace -f -qq -o "$log" -e trace=setresuid,openat "${CTL_STRACE_MORE[@]}"); ctl_strace "$@"; }
+# ctl_strace ARGS...: ctl ARGS run by the command in CTL_STRACE (LeakSanitizer,
+# in a sanitizer build, cannot work under ptrace).
 ctl_strace() {
-	"${CTL_STRACE[@]}" "$CTL" "$@" >"$CJ_WORK/ctl.out" 2>"$CJ_WORK/ctl.err"; CTL_RC=$?
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		"${CTL_STRACE[@]}" "$CTL" "$@" >"$CJ_WORK/ctl.out" 2>"$CJ_WORK/ctl.err"; CTL_RC=$?
 	CTL_OUT=$(cat "$CJ_WORK/ctl.out"); CTL_ERR=$(cat "$CJ_WORK/ctl.err")
 }
 # dropped_pid LOG UID: the process that set all its uids to UID.
