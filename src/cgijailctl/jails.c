@@ -72,7 +72,7 @@ int jails_user_of(int rootfd, const char *config, char *user, size_t userlen, ch
 	}
 	if (jails_from_config(config, &paths, &users, why, whylen) < 0)
 		return -1;
-	for (size_t i = 0; i < paths.n && !found; i++) {
+	for (size_t i = 0; i < paths.n && i < users.n && !found; i++) {
 		if (stat(paths.v[i], &st) == 0 && st.st_dev == root.st_dev && st.st_ino == root.st_ino) {
 			snprintf(user, userlen, "%s", users.v[i]);
 			found = 1;

@@ -143,6 +143,7 @@ static __attribute__((noreturn)) void child(const struct unpriv_user *u, unpriv_
 {
 	int *fds = malloc((nkeep + 1) * sizeof *fds);
 	char why[512];
+	bool worked;
 	FILE *out;
 
 	if (!fds)
@@ -160,11 +161,8 @@ static __attribute__((noreturn)) void child(const struct unpriv_user *u, unpriv_
 	out = fdopen(wfd, "w");
 	if (!out)
 		_exit(CHILD_WORK_FAILED);
-	if (work(arg, out) < 0) {
-		fclose(out);
-		_exit(CHILD_WORK_FAILED);
-	}
-	_exit(fclose(out) == 0 ? 0 : CHILD_WORK_FAILED);
+	worked = work(arg, out) == 0;
+	_exit(fclose(out) == 0 && worked ? 0 : CHILD_WORK_FAILED);
 }
 
 /* ---- the parent ---- */
