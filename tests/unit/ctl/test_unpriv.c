@@ -89,11 +89,16 @@ static struct outcome collect(enum behaviour b, int timeout_ms, size_t max)
 	return o;
 }
 
-static void assert_why(const struct outcome *o, const char *part)
+/* Child B fails: collect returns -1 with PART in its reason. */
+static struct outcome failed(enum behaviour b, int timeout_ms, size_t max, const char *part)
 {
-	assert_int_equal(o->rc, -1);
-	if (!strstr(o->why, part))
-		fail_msg("expected \"%s\" in \"%s\"", part, o->why);
+	struct outcome o = collect(b, timeout_ms, max);
+
+	assert_int_equal(o.rc, -1);
+	if (!strstr(o.why, part))
+		fail_msg("expected \"%s\" in \"%s\"", part, o.why);
+	free(o.buf);
+	return o;
 }
 
 static void test_output_comes_back(void **state)
@@ -107,50 +112,17 @@ static void test_output_comes_back(void **state)
 	free(o.buf);
 }
 
-static void test_exit_status(void **state)
+static void test_failures(void **state)
 {
-	struct outcome o = collect(EXIT_3, 5000, 100);
+	struct outcome o;
 
 	(void)state;
-	assert_why(&o, "exited with status 3");
-	free(o.buf);
-}
-
-static void test_killed(void **state)
-{
-	struct outcome o = collect(KILLED, 5000, 100);
-
-	(void)state;
-	assert_why(&o, "killed by signal 9");
-	free(o.buf);
-}
-
-static void test_stopped_is_killed(void **state)
-{
-	struct outcome o = collect(STOPPED, 60000, 100);
-
-	(void)state;
-	assert_why(&o, "was stopped by signal 19");
-	free(o.buf);
-}
-
-static void test_timeout(void **state)
-{
-	struct outcome o = collect(SLEEPS, 300, 100);
-
-	(void)state;
-	assert_why(&o, "took longer than 300 ms: killed");
-	free(o.buf);
-}
-
-static void test_too_much(void **state)
-{
-	struct outcome o = collect(FLOODS, 20000, 100000);
-
-	(void)state;
-	assert_why(&o, "wrote more than 100000 bytes: killed");
+	failed(EXIT_3, 5000, 100, "exited with status 3");
+	failed(KILLED, 5000, 100, "killed by signal 9");
+	failed(STOPPED, 60000, 100, "was stopped by signal 19");
+	failed(SLEEPS, 300, 100, "took longer than 300 ms: killed");
+	o = failed(FLOODS, 20000, 100000, "wrote more than 100000 bytes: killed");
 	assert_true(o.len <= 100000 + 65536);
-	free(o.buf);
 }
 
 /* A process the child leaves behind holds the pipe open: its end is not
@@ -260,11 +232,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_output_comes_back),
-		cmocka_unit_test(test_exit_status),
-		cmocka_unit_test(test_killed),
-		cmocka_unit_test(test_stopped_is_killed),
-		cmocka_unit_test(test_timeout),
-		cmocka_unit_test(test_too_much),
+		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_left_behind),
 		cmocka_unit_test(test_user_lookup),
 		cmocka_unit_test(test_drop),
