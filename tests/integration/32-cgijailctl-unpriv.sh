@@ -123,6 +123,10 @@ expect "--user NAME whose group is 0 is refused (exit 2)" \
 	'[ "$CTL_RC" = 2 ] && grep -q "cjupz: uid [0-9]*, gid 0: refusing" <<<"$CTL_ERR" && [ -z "$CTL_OUT" ]'
 ctl check --root "$JA" --user cjup-nosuch "$CGI/mine.cgi"
 expect "--user of no such user is refused (exit 2)" '[ "$CTL_RC" = 2 ] && grep -q "cjup-nosuch: no such user" <<<"$CTL_ERR"'
+printf '[cgijail]\nno_such_key = 1\n' >"$CJ_WORK/bad.conf"
+ctl check --root "$JA" --config "$CJ_WORK/bad.conf" "$CGI/mine.cgi"
+expect "a config that cannot be read: refused, saying why and asking to fix it or give --user (exit 2)" \
+	'[ "$CTL_RC" = 2 ] && grep -q "bad.conf: .*(fix it, or name the user to check as with --user)" <<<"$CTL_ERR" && [ -z "$CTL_OUT" ]'
 ctl check --root "$JA" --user cjupa --config "$CJ_CONF" "$CGI/mine.cgi"
 expect "--user and --config together: a usage error (exit 2)" '[ "$CTL_RC" = 2 ] && grep -q "not both" <<<"$CTL_ERR"'
 
