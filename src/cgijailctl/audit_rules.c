@@ -58,13 +58,26 @@ static void add_gid(struct audit_opts *o, gid_t gid)
 		o->cust_gids[o->n_cust_gids++] = gid;
 }
 
-static FILE *open_in_jail(int rootfd, const char *path)
+/* A file of the jail's /etc that the audit may believe: root's (or the
+ * test owner's), writable by no one else. Another's is not read:
+ * its owner and group count as a customer's, so that it is reported. */
+static FILE *open_trusted(int rootfd, const char *path, struct audit_opts *o)
 {
-	int fd = jfs_open(rootfd, path, O_RDONLY | O_NONBLOCK);
+	struct stat st;
+	int fd = jfs_open_regular(rootfd, path, &st);
 	FILE *f;
 
 	if (fd < 0)
 		return NULL;
+	if ((st.st_uid != 0 && st.st_uid != o->owner) || ((st.st_mode & S_IWGRP) && st.st_gid != 0) ||
+	    (st.st_mode & S_IWOTH)) {
+		if (st.st_uid != o->owner)
+			add_uid(o, st.st_uid);
+		if (st.st_mode & S_IWGRP)
+			add_gid(o, st.st_gid);
+		close(fd);
+		return NULL;
+	}
 	f = fdopen(fd, "r");
 	if (!f)
 		close(fd);
@@ -73,7 +86,7 @@ static FILE *open_in_jail(int rootfd, const char *path)
 
 int audit_read_customers(int rootfd, struct audit_opts *o)
 {
-	FILE *f = open_in_jail(rootfd, "/etc/passwd");
+	FILE *f = open_trusted(rootfd, "/etc/passwd", o);
 	struct passwd *pw;
 	struct group *gr;
 
@@ -88,7 +101,7 @@ int audit_read_customers(int rootfd, struct audit_opts *o)
 		}
 		fclose(f);
 	}
-	f = open_in_jail(rootfd, "/etc/group");
+	f = open_trusted(rootfd, "/etc/group", o);
 	if (f) {
 		while ((gr = fgetgrent(f)))
 			add_gid(o, gr->gr_gid);

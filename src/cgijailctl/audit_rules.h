@@ -52,7 +52,9 @@ void audit_opts_init(struct audit_opts *o);
 void audit_opts_free(struct audit_opts *o);
 
 /* Read the customers from the jail's /etc/passwd and /etc/group: every
- * uid and gid but 0, and each user's home as an area. 0, or -1. */
+ * uid and gid but 0, and each user's home as an area. A file that is not
+ * root's alone is not read (a customer could list "/usr" as a home): its
+ * owner and group are taken as a customer's instead. 0, or -1. */
 int audit_read_customers(int rootfd, struct audit_opts *o);
 
 /* Audit JAIL (its path on the host). Returns 0 when it ran (findings in R,

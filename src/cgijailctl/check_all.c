@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgijailctl.h"
+#include "checkas.h"
 #include "closure.h"
 #include "jailfs.h"
 #include "jails.h"
@@ -42,7 +43,8 @@ static void all_usage(FILE *out)
 		"\n"
 		"Check every program in the bin directories of every configured jail (as\n"
 		"check --deep does): jail_root of the config expanded for each user with\n"
-		"uid >= min_uid whose jail exists.\n"
+		"uid >= min_uid whose jail exists. Run as root, each jail is checked with the\n"
+		"rights of its user, in a process of its own.\n"
 		"\n"
 		"  -c, --config FILE     the config (default %s)\n"
 		"  -H, --host            also report objects that differ from the host's\n"
@@ -115,43 +117,73 @@ static void note_problems(struct jail_result *j, const char *prog, const struct 
 	}
 }
 
-static void check_jail(const struct all_args *a, struct jail_result *j)
+static void note_results(struct jail_result *j, const struct strlist *programs, const int *errs,
+			 const struct cl_report *reps)
 {
-	struct strlist programs = { 0 };
-	struct cl_options opt;
-	int rootfd = jfs_open_root(j->jail);
+	for (size_t i = 0; i < programs->n; i++) {
+		char line[4200];
 
-	if (rootfd < 0 || jail_programs(rootfd, &programs) < 0) {
-		fprintf(stderr, "cgijailctl check: %s: %s\n", j->jail, strerror(errno));
-		if (rootfd >= 0)
-			close(rootfd);
-		return;
+		if (errs[i]) {
+			snprintf(line, sizeof line, "%s: cannot check it: %s", programs->v[i], strerror(errs[i]));
+			(void)strlist_add(&j->broken, programs->v[i]);
+			(void)strlist_add(&j->problems, line);
+		} else if (reps[i].n_problems) {
+			note_problems(j, programs->v[i], &reps[i]);
+		}
 	}
-	j->readable = true;
-	j->programs = programs.n;
+}
+
+/* Every program of J, in one process running as the jail's customer. */
+static void check_programs(const struct all_args *a, struct jail_result *j, int rootfd,
+			   const struct strlist *programs, const struct unpriv_user *as)
+{
+	size_t n = programs->n ? programs->n : 1;
+	struct cl_report *reps = calloc(n, sizeof *reps);
+	int *errs = calloc(n, sizeof *errs);
+	struct cl_options opt;
+	struct checkas_job job = { .opt = &opt, .paths = programs->v, .n = programs->n };
+	char why[1536];
+
 	cl_options_init(&opt);
 	opt.root_fd = rootfd;
 	opt.deep = true;
 	if (a->host)
 		opt.host_root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	for (size_t i = 0; i < programs.n; i++) {
-		struct cl_report rep;
-
-		cl_report_init(&rep);
-		if (cl_check(&opt, programs.v[i], -1, &rep) < 0) {
-			char line[4200];
-
-			snprintf(line, sizeof line, "%s: cannot check it: %s", programs.v[i], strerror(errno));
-			(void)strlist_add(&j->broken, programs.v[i]);
-			(void)strlist_add(&j->problems, line);
-		} else if (rep.n_problems) {
-			note_problems(j, programs.v[i], &rep);
-		}
-		cl_report_free(&rep);
+	j->programs = programs->n;
+	if (!reps || !errs) {
+		fprintf(stderr, "cgijailctl check: %s: %s\n", j->jail, strerror(ENOMEM));
+	} else if (checkas_run(as, &job, errs, reps, why, sizeof why) < 0) {
+		fprintf(stderr, "cgijailctl check: %s: %s\n", j->jail, why);
+	} else {
+		j->readable = true;
+		note_results(j, programs, errs, reps);
 	}
+	for (size_t i = 0; reps && i < programs->n; i++)
+		cl_report_free(&reps[i]);
+	free(reps);
+	free(errs);
 	if (opt.host_root_fd >= 0)
 		close(opt.host_root_fd);
-	close(rootfd);
+}
+
+static void check_jail(const struct all_args *a, struct jail_result *j)
+{
+	struct strlist programs = { 0 };
+	const struct unpriv_user *as;
+	struct unpriv_user u;
+	char why[512];
+	int rootfd = jfs_open_root(j->jail);
+
+	/* Listing the bin directories reads no file: only names and modes. */
+	if (rootfd < 0 || jail_programs(rootfd, &programs) < 0) {
+		fprintf(stderr, "cgijailctl check: %s: %s\n", j->jail, strerror(errno));
+	} else if (checkas_customer(j->user, &u, &as, why, sizeof why) < 0) {
+		fprintf(stderr, "cgijailctl check: %s: %s\n", j->jail, why);
+	} else {
+		check_programs(a, j, rootfd, &programs, as);
+	}
+	if (rootfd >= 0)
+		close(rootfd);
 	strlist_free(&programs);
 }
 

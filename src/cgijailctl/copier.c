@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "closure.h"
 #include "jailfs.h"
 
 #define MAX_LINKS 40   /* symlinks followed for one path, as the kernel's limit */
@@ -368,120 +367,6 @@ int copier_glob(struct copier *c, const char *pattern, bool tree)
 	return status ? -1 : 0;
 }
 
-static void problems_as_errors(struct copier *c, const char *prog, const struct cl_report *rep)
-{
-	for (size_t i = 0; i < rep->n_problems; i++) {
-		const struct cl_problem *p = &rep->problems[i];
-		copier_error(c, prog, "on the host already: %s: %s%s%s: %s", cl_kind_name(p->kind),
-			     p->object, p->needed_by[0] ? " needed by " : "", p->needed_by, p->detail);
-	}
-}
-
-/* The closure of PATH resolved on the host, read from PROG_FD when >= 0;
- * copies every object found but the first when SKIP_FIRST. */
-static int copy_host_closure(struct copier *c, const char *path, int prog_fd, bool skip_first)
-{
-	struct cl_options opt;
-	struct cl_report rep;
-	int status = 0;
-
-	cl_options_init(&opt);
-	opt.symbols = false;
-	opt.nss = false;
-	opt.deep = c->deep;
-	opt.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (opt.root_fd < 0)
-		return -1;
-	cl_report_init(&rep);
-	if (cl_check(&opt, path, prog_fd, &rep) < 0) {
-		copier_error(c, path, "%s", errno == ENOENT ? "not on the host" : strerror(errno));
-		status = -1;
-	} else {
-		problems_as_errors(c, path, &rep);
-		status = rep.n_problems ? -1 : 0;
-		for (size_t i = skip_first ? 1 : 0; i < rep.n_checked; i++)
-			status |= copier_path(c, rep.checked[i]);
-	}
-	cl_report_free(&rep);
-	close(opt.root_fd);
-	return status;
-}
-
-int copier_closure(struct copier *c, const char *path)
-{
-	/* What is not on the host is an error already, not also a problem. */
-	if (access(path, F_OK) == 0)
-		(void)strlist_add_unique(&c->programs, path);
-	return copy_host_closure(c, path, -1, false);
-}
-
-int copier_libs_for(struct copier *c, const char *path)
-{
-	int fd = jfs_open(c->rootfd, path, O_PATH);
-	int rc;
-
-	if (fd < 0) {
-		copier_error(c, path, "not in the jail: %s", strerror(errno));
-		return -1;
-	}
-	(void)strlist_add_unique(&c->programs, path);
-	rc = copy_host_closure(c, path, fd, true);
-	close(fd);
-	return rc;
-}
-
-/* The directory of libc in REP (where glibc looks for NSS modules first). */
-static const char *libc_dir(const struct cl_report *rep, char *out, size_t outlen)
-{
-	for (size_t i = 0; i < rep->n_checked; i++) {
-		const char *slash = strrchr(rep->checked[i], '/');
-
-		if (slash && strncmp(slash + 1, "libc.so.", 8) == 0) {
-			snprintf(out, outlen, "%.*s", (int)(slash - rep->checked[i]), rep->checked[i]);
-			return out;
-		}
-	}
-	return NULL;
-}
-
-static int copy_nss_module(struct copier *c, const char *dir, const char *module)
-{
-	static const char *const fallback[] = { "/lib", "/usr/lib" };
-	char path[4096];
-
-	snprintf(path, sizeof path, "%s/%s", dir, module);
-	if (access(path, F_OK) == 0)
-		return copy_host_closure(c, path, -1, false);
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(path, sizeof path, "%s/%s", fallback[i], module);
-		if (access(path, F_OK) == 0)
-			return copy_host_closure(c, path, -1, false);
-	}
-	copier_error(c, module, "the jail's nsswitch.conf needs it, and the host has none in %s", dir);
-	return -1;
-}
-
-int copier_nss(struct copier *c)
-{
-	struct cl_options opt;
-	struct cl_report rep;
-	char dir[4096];
-	int status = 0;
-
-	cl_options_init(&opt);
-	opt.symbols = false;
-	opt.root_fd = c->rootfd;
-	cl_report_init(&rep);
-	for (size_t i = 0; i < c->programs.n; i++)
-		(void)cl_check(&opt, c->programs.v[i], -1, &rep);
-	for (size_t i = 0; i < rep.n_problems; i++)
-		if (rep.problems[i].kind == CL_MISSING_NSS_MODULE)
-			status |= copy_nss_module(c, libc_dir(&rep, dir, sizeof dir) ? dir : "/lib",
-						  rep.problems[i].object);
-	cl_report_free(&rep);
-	return status;
-}
-
 static bool has_ldcache(struct copier *c)
 {
 	int fd = jfs_open(c->rootfd, "/etc/ld.so.cache", O_PATH);
@@ -519,34 +404,6 @@ int copier_ldconfig(struct copier *c)
 		return -1;
 	}
 	return 0;
-}
-
-int copier_verify(struct copier *c, struct strlist *problems)
-{
-	struct cl_options opt;
-	struct cl_report rep;
-	char line[5000];
-
-	cl_options_init(&opt);
-	opt.root_fd = c->rootfd;
-	opt.deep = c->deep;
-	cl_report_init(&rep);
-	for (size_t i = 0; i < c->programs.n; i++) {
-		if (cl_check(&opt, c->programs.v[i], -1, &rep) < 0) {
-			snprintf(line, sizeof line, "%s: cannot check it in the jail: %s", c->programs.v[i],
-				 strerror(errno));
-			(void)strlist_add(problems, line);
-		}
-	}
-	for (size_t i = 0; i < rep.n_problems; i++) {
-		const struct cl_problem *p = &rep.problems[i];
-
-		snprintf(line, sizeof line, "%s: %s%s%s: %s", cl_kind_name(p->kind), p->object,
-			 p->needed_by[0] ? " needed by " : "", p->needed_by, p->detail);
-		(void)strlist_add(problems, line);
-	}
-	cl_report_free(&rep);
-	return problems->n ? 1 : 0;
 }
 
 int copier_sweep_temps(struct copier *c)

@@ -10,9 +10,11 @@
 #include <stdio.h>
 
 #include "strlist.h"
+#include "unpriv.h"
 
 struct copier {
 	int rootfd;               /* the jail */
+	const struct unpriv_user *as; /* whom the checks inside the jail run as (NULL: this process) */
 	const char *jail;         /* its path on the host, for messages and ldconfig */
 	bool deep;                /* closures include the interpreter's modules */
 	struct strlist copied;    /* paths inside the jail that were written */
@@ -35,10 +37,11 @@ int copier_tree(struct copier *c, const char *path);
 /* Copy the host program PATH and its closure: #! interpreters, loader,
  * libraries, and with c->deep the interpreter's extension modules. */
 int copier_closure(struct copier *c, const char *path);
-/* Copy the host libraries that PATH, a program already in the jail, needs. */
+/* Copy the host libraries that PATH, a program already in the jail, needs
+ * (PATH itself is read as c->as). */
 int copier_libs_for(struct copier *c, const char *path);
 /* Copy the NSS modules the jail's nsswitch.conf names but the jail lacks,
- * for the programs copied so far. */
+ * for the programs copied so far (found by a check in the jail, as c->as). */
 int copier_nss(struct copier *c);
 /* Copy host paths matching the glob PATTERN with copier_path (TREE false) or
  * copier_tree (TREE true); no match is not an error. */
@@ -49,8 +52,8 @@ int copier_ldconfig(struct copier *c);
 /* Remove the temporary files interrupted runs left in the directories
  * this run wrote to. Returns how many. */
 int copier_sweep_temps(struct copier *c);
-/* Check (as cgijail would) every program copied: 0 all load, 1 problems
- * (printed to OUT unless NULL), -1 could not check. Problems go to PROBLEMS. */
+/* Check (as cgijail would, as c->as) every program copied: 0 all load,
+ * 1 problems (in PROBLEMS), -1 could not check (an error in c->errors). */
 int copier_verify(struct copier *c, struct strlist *problems);
 
 void copier_error(struct copier *c, const char *path, const char *fmt, ...)

@@ -39,6 +39,7 @@ struct customer {
 struct init_run {
 	struct init_args *a;
 	struct customer cu;
+	struct unpriv_user as;    /* the customer, whom the checks in the jail run as */
 	struct copier c;
 	struct strlist changed;   /* what init created or fixed */
 	size_t unchanged;
@@ -53,6 +54,7 @@ static void init_usage(FILE *out)
 		"and /etc/group with only root and NAME, /etc/nsswitch.conf using files only,\n"
 		"/dev/null, /dev/zero, /dev/urandom, the symlink /dev/fd -> /proc/self/fd, /tmp,\n"
 		"NAME's home and web directories, then what each profile lists (base always).\n"
+		"The programs copied are then checked inside the jail, with NAME's rights.\n"
 		"Running it again changes nothing.\n"
 		"\n"
 		"  -r, --root JAIL       the jail's root directory\n"
@@ -408,6 +410,10 @@ static int run_init(struct init_run *r, struct profile_set *set, struct strlist 
 
 	if (make_root(r) < 0)
 		return CTL_ERROR;
+	snprintf(r->as.name, sizeof r->as.name, "%s", r->cu.name);
+	r->as.uid = r->cu.uid;
+	r->as.gid = r->cu.gid;
+	r->c.as = &r->as;
 	if (make_dirs(r, set) | make_devices(r) | write_passwd_group(r) |
 	    make_file(r, "/etc/nsswitch.conf", nsswitch) | make_file(r, "/etc/hosts", hosts))
 		return CTL_ERROR;

@@ -33,6 +33,21 @@ int jfs_open(int rootfd, const char *path, int flags)
 	return open_how(rootfd, path, flags, false);
 }
 
+int jfs_open_regular(int rootfd, const char *path, struct stat *st)
+{
+	int pfd = jfs_open(rootfd, path, O_PATH), fd = -1;
+	char proc[64];
+
+	if (pfd < 0)
+		return -1;
+	if (fstat(pfd, st) == 0 && S_ISREG(st->st_mode)) {
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+		fd = open(proc, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	}
+	close(pfd);
+	return fd;
+}
+
 int jfs_split(const char *path, char *parent, size_t plen, const char **last)
 {
 	const char *slash = strrchr(path, '/');

@@ -20,6 +20,10 @@ int jfs_open_root(const char *jail);
 /* Open PATH (absolute, inside the jail) with FLAGS, resolved in the jail. */
 int jfs_open(int rootfd, const char *path, int flags);
 
+/* PATH inside the jail opened for reading, only when it is a regular file
+ * (a device or FIFO is never opened); its status in *ST. -1 otherwise. */
+int jfs_open_regular(int rootfd, const char *path, struct stat *st);
+
 /* O_RDONLY|O_DIRECTORY fd of directory PATH inside the jail, creating it
  * (and missing parents as root 0755) when absent. A directory made here
  * gets MODE, UID and GID; *CREATED (may be NULL) says so. */

@@ -1,10 +1,12 @@
 #include "jails.h"
 
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cj_build.h"
 #include "config.h"
@@ -50,4 +52,33 @@ int jails_from_config(const char *config, struct strlist *paths, struct strlist 
 	endpwent();
 	cj_config_free(&cfg);
 	return 0;
+}
+
+int jails_user_of(int rootfd, const char *config, char *user, size_t userlen, char *why,
+		  size_t whylen)
+{
+	struct strlist paths = { 0 }, users = { 0 };
+	struct stat root, st;
+	int found = 0;
+
+	if (!config) {
+		config = jails_default_config();
+		if (access(config, F_OK) < 0 && errno == ENOENT)
+			return 0;
+	}
+	if (fstat(rootfd, &root) < 0) {
+		snprintf(why, whylen, "the jail: %s", strerror(errno));
+		return -1;
+	}
+	if (jails_from_config(config, &paths, &users, why, whylen) < 0)
+		return -1;
+	for (size_t i = 0; i < paths.n && i < users.n && !found; i++) {
+		if (stat(paths.v[i], &st) == 0 && st.st_dev == root.st_dev && st.st_ino == root.st_ino) {
+			snprintf(user, userlen, "%s", users.v[i]);
+			found = 1;
+		}
+	}
+	strlist_free(&paths);
+	strlist_free(&users);
+	return found;
 }

@@ -14,6 +14,13 @@
 int jails_from_config(const char *config, struct strlist *paths, struct strlist *users,
 		      char *why, size_t whylen);
 
+/* The user whose jail ROOTFD is (the same directory, by device and
+ * inode) in CONFIG (NULL: the compiled-in config, which need not exist).
+ * 1 with the name in USER, 0 when no user has it, -1 with the reason in
+ * WHY when the config cannot be read. */
+int jails_user_of(int rootfd, const char *config, char *user, size_t userlen, char *why,
+		  size_t whylen);
+
 /* The compiled-in config file path. */
 const char *jails_default_config(void);
 

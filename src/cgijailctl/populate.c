@@ -6,11 +6,13 @@
 #include <sys/stat.h>
 
 #include "cgijailctl.h"
+#include "checkas.h"
 #include "ctl_out.h"
+#include "jails.h"
 #include "populate.h"
 
 struct populate_args {
-	const char *root, *profiles_dir;
+	const char *root, *profiles_dir, *user, *config;
 	struct strlist profiles, libs_for;
 	bool json, deep;
 };
@@ -18,8 +20,9 @@ struct populate_args {
 static void populate_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: cgijailctl populate --root JAIL [--profile P]... [--libs-for PATH]...\n"
-		"                           [--no-deep] [--profiles DIR] [--json] [PATH]...\n"
+		"usage: cgijailctl populate --root JAIL [--user NAME | --config FILE] [--profile P]...\n"
+		"                           [--libs-for PATH]... [--no-deep] [--profiles DIR] [--json]\n"
+		"                           [PATH]...\n"
 		"\n"
 		"Copy each host PATH into JAIL at the same path, with its closure: #!\n"
 		"interpreters, loader, libraries, the interpreter's extension modules, and the\n"
@@ -27,9 +30,14 @@ static void populate_usage(FILE *out)
 		"ld.so.cache (ldconfig -X -r JAIL) and check that each program loads there.\n"
 		"Symlinks on the way are recreated as symlinks. Identical files are skipped;\n"
 		"the others are replaced atomically, root-owned, with the host's mode bits\n"
-		"(setuid and setgid dropped) and mtime.\n"
+		"(setuid and setgid dropped) and mtime. What is read inside the jail (the\n"
+		"programs of --libs-for, the checks) is read with the rights of USER, or of the\n"
+		"customer whose jail it is in the config, or else of \"nobody\"; never as root.\n"
 		"\n"
 		"  -r, --root JAIL       the jail's root directory\n"
+		"  -u, --user NAME       read the jail as user NAME (not root)\n"
+		"  -c, --config FILE     find the jail's customer in FILE\n"
+		"                        (default %s)\n"
 		"  -p, --profile P       also copy P's programs, files and trees (repeatable)\n"
 		"  -l, --libs-for PATH   copy the host libraries PATH, a program already in the\n"
 		"                        jail (a compiled CGI), needs (repeatable)\n"
@@ -40,13 +48,15 @@ static void populate_usage(FILE *out)
 		"\n"
 		"Exit status: 0 copied and every program loads, 1 a program would not load,\n"
 		"2 usage or I/O error (a path missing on the host, a file not written).\n",
-		profile_default_dir());
+		jails_default_config(), profile_default_dir());
 }
 
 static int parse_args(int argc, char **argv, struct populate_args *a)
 {
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "libs-for", required_argument, NULL, 'l' },
 		{ "no-deep", no_argument, NULL, 'D' },
@@ -59,9 +69,11 @@ static int parse_args(int argc, char **argv, struct populate_args *a)
 
 	optind = 1;
 	a->deep = true;
-	while ((ch = getopt_long(argc, argv, "r:p:l:DP:jh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "r:u:c:p:l:DP:jh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r': a->root = optarg; break;
+		case 'u': a->user = optarg; break;
+		case 'c': a->config = optarg; break;
 		case 'p':
 			if (strlist_add(&a->profiles, optarg) < 0)
 				return -1;
@@ -77,9 +89,10 @@ static int parse_args(int argc, char **argv, struct populate_args *a)
 		default: populate_usage(stderr); return -1;
 		}
 	}
-	if (!a->root || (optind == argc && !a->profiles.n && !a->libs_for.n)) {
+	if (!a->root || (optind == argc && !a->profiles.n && !a->libs_for.n) || (a->user && a->config)) {
 		fprintf(stderr, "cgijailctl populate: %s\n",
-			!a->root ? "--root JAIL is required" : "nothing to copy: give PATH, --profile or --libs-for");
+			!a->root ? "--root JAIL is required" : a->user && a->config ?
+			"give --user or --config, not both" : "nothing to copy: give PATH, --profile or --libs-for");
 		populate_usage(stderr);
 		return -1;
 	}
@@ -153,18 +166,29 @@ static int run_populate(struct populate_args *a, char **paths, int n, struct cop
 	return c->errors.n ? CTL_ERROR : status;
 }
 
+static int choose_user(const struct populate_args *a, struct copier *c, struct unpriv_user *u)
+{
+	char why[1536];
+
+	if (checkas_choose(c->rootfd, a->user, a->config, u, &c->as, why, sizeof why) == 0)
+		return 0;
+	fprintf(stderr, "cgijailctl populate: %s\n", why);
+	return -1;
+}
+
 int ctl_populate(int argc, char **argv)
 {
 	struct populate_args a = { 0 };
 	struct profile_set set = { 0 };
 	struct strlist problems = { 0 };
 	struct copier c = { .rootfd = -1 };
+	struct unpriv_user u;
 	int rc = parse_args(argc, argv, &a), status = CTL_ERROR;
 
 	if (rc == 0) {
 		umask(022);
 		if (out_require_root("populate") && load_profiles(&a, &set) == 0 &&
-		    copier_init(&c, a.root) == 0)
+		    copier_init(&c, a.root) == 0 && choose_user(&a, &c, &u) == 0)
 			status = run_populate(&a, argv + optind, argc - optind, &c, &set, &problems);
 		if (fflush(stdout) != 0)
 			status = CTL_ERROR;

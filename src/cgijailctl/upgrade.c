@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgijailctl.h"
+#include "checkas.h"
 #include "closure.h"
 #include "ctl_out.h"
 #include "jailfs.h"
@@ -19,7 +20,7 @@
 #include "strutil.h"
 
 struct upgrade_args {
-	const char *root, *config;
+	const char *root, *config, *user;
 	bool all, apply, json;
 };
 
@@ -30,7 +31,8 @@ struct stale {
 static void upgrade_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: cgijailctl upgrade (--root JAIL | --all [--config FILE]) [--apply] [--json]\n"
+		"usage: cgijailctl upgrade (--root JAIL [--user NAME] | --all) [--config FILE] [--apply]\n"
+		"                          [--json]\n"
 		"\n"
 		"Find every object of the jail's programs (their libraries, loaders, NSS and\n"
 		"extension modules, found as \"check --deep --host\" finds them) that differs\n"
@@ -38,11 +40,14 @@ static void upgrade_usage(FILE *out)
 		"symbol versions, or other bytes. Without --apply, only list them. With\n"
 		"--apply, re-copy each one atomically, copy what the host's programs now need,\n"
 		"rebuild the jail's ld.so.cache, and check every program of the jail again.\n"
+		"Run as root, it reads each jail with the rights of its customer (see check).\n"
 		"\n"
 		"  -r, --root JAIL       the jail\n"
+		"  -u, --user NAME       read JAIL as user NAME (not root)\n"
 		"  -a, --all             every jail of the config: jail_root expanded for each\n"
 		"                        user with uid >= min_uid whose jail exists\n"
-		"  -c, --config FILE     the config for --all (default %s)\n"
+		"  -c, --config FILE     the config for --all, and where a jail's customer is\n"
+		"                        found (default %s)\n"
 		"  -A, --apply           change the files (default: dry run)\n"
 		"  -j, --json            print the result as JSON\n"
 		"  -h, --help            show this help\n"
@@ -57,6 +62,7 @@ static int parse_args(int argc, char **argv, struct upgrade_args *a)
 {
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "apply", no_argument, NULL, 'A' },
@@ -67,9 +73,10 @@ static int parse_args(int argc, char **argv, struct upgrade_args *a)
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+r:ac:Ajh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+r:u:ac:Ajh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r': a->root = optarg; break;
+		case 'u': a->user = optarg; break;
 		case 'a': a->all = true; break;
 		case 'c': a->config = optarg; break;
 		case 'A': a->apply = true; break;
@@ -78,8 +85,9 @@ static int parse_args(int argc, char **argv, struct upgrade_args *a)
 		default: upgrade_usage(stderr); return -1;
 		}
 	}
-	if (!a->root == !a->all || optind != argc) {
+	if (!a->root == !a->all || optind != argc || (a->user && a->all)) {
 		fprintf(stderr, "cgijailctl upgrade: %s\n", optind != argc ? "unexpected argument" :
+			a->user && a->all ? "--user goes with --root; --all reads each jail as its customer" :
 			"give either --root JAIL or --all");
 		upgrade_usage(stderr);
 		return -1;
@@ -95,50 +103,75 @@ static void add_stale(struct stale *s, const char *path, const char *reason)
 		free(s->paths.v[--s->paths.n]);
 }
 
-/* The jail's copy of PATH has other bytes than the host's (both regular). */
-static bool bytes_differ(int rootfd, const char *path)
+/* The jail's copy of PATH has other bytes than the host's. */
+static bool bytes_differ(int jfd, const char *path)
 {
 	struct stat js, hs;
-	int jfd = jfs_open(rootfd, path, O_RDONLY | O_NONBLOCK), hfd;
+	int hfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	bool differ = false;
 
-	if (jfd < 0)
-		return false;
-	hfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (hfd >= 0 && fstat(jfd, &js) == 0 && fstat(hfd, &hs) == 0 && S_ISREG(js.st_mode) &&
-	    S_ISREG(hs.st_mode))
+	if (hfd >= 0 && fstat(jfd, &js) == 0 && fstat(hfd, &hs) == 0 && S_ISREG(hs.st_mode))
 		differ = js.st_size != hs.st_size || !jfs_same_content(jfd, hfd);
-	close(jfd);
 	if (hfd >= 0)
 		close(hfd);
 	return differ;
 }
 
-/* Every object of the jail's programs that differs from the host's. */
-static int find_stale(int rootfd, const struct strlist *programs, struct stale *s)
+/* PATH, named by the check, is stale for REASON (NULL: when its bytes
+ * differ), if the jail holds a regular file there; it is re-copied only
+ * from a file on the host that only root can change. */
+static void consider(struct copier *c, struct stale *s, const char *path, const char *reason)
 {
+	struct stat st;
+	int jfd = jfs_open_regular(c->rootfd, path, &st);
+	bool stale = jfd >= 0 && (reason || bytes_differ(jfd, path));
+
+	if (jfd >= 0)
+		close(jfd);
+	if (!stale)
+		return;
+	if (checkas_trusted_host_file(path))
+		add_stale(s, path, reason ? reason : "content differs from the host's copy");
+	else
+		copier_error(c, path, "differs from the host's, but not re-copied: the host's is not a "
+			     "file that only root can change");
+}
+
+/* Every object of the jail's programs that differs from the host's, found
+ * by a check as c->as. */
+static int find_stale(struct copier *c, const struct strlist *programs, struct stale *s)
+{
+	int *errs = calloc(programs->n ? programs->n : 1, sizeof *errs);
 	struct cl_options opt;
+	struct checkas_job job = { .opt = &opt, .paths = programs->v, .n = programs->n,
+				   .shared = true };
 	struct cl_report rep;
+	char why[1536];
+	int rc = -1;
 
 	cl_options_init(&opt);
-	opt.root_fd = rootfd;
+	opt.root_fd = c->rootfd;
 	opt.symbols = false;
 	opt.deep = true;
 	opt.host_root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (opt.host_root_fd < 0)
-		return -1;
 	cl_report_init(&rep);
-	for (size_t i = 0; i < programs->n; i++)
-		(void)cl_check(&opt, programs->v[i], -1, &rep);
-	for (size_t i = 0; i < rep.n_problems; i++)
-		if (rep.problems[i].kind == CL_HOST_MISMATCH)
-			add_stale(s, rep.problems[i].object, rep.problems[i].detail);
-	for (size_t i = 0; i < rep.n_checked; i++)
-		if (bytes_differ(rootfd, rep.checked[i]))
-			add_stale(s, rep.checked[i], "content differs from the host's copy");
+	if (!errs || opt.host_root_fd < 0) {
+		fprintf(stderr, "cgijailctl upgrade: %s: %s\n", c->jail, strerror(errno));
+	} else if (checkas_run(c->as, &job, errs, &rep, why, sizeof why) < 0) {
+		fprintf(stderr, "cgijailctl upgrade: %s: %s\n", c->jail, why);
+	} else {
+		for (size_t i = 0; i < rep.n_problems; i++)
+			if (rep.problems[i].kind == CL_HOST_MISMATCH)
+				consider(c, s, rep.problems[i].object, rep.problems[i].detail);
+		for (size_t i = 0; i < rep.n_checked; i++)
+			consider(c, s, rep.checked[i], NULL);
+		rc = 0;
+	}
 	cl_report_free(&rep);
-	close(opt.host_root_fd);
-	return 0;
+	if (opt.host_root_fd >= 0)
+		close(opt.host_root_fd);
+	free(errs);
+	return rc;
 }
 
 /* Re-copy the stale objects, then each program's closure from the host
@@ -188,18 +221,41 @@ static void print_jail(const struct upgrade_args *a, const char *jail, const str
 	       a->apply ? "" : s->paths.n ? " (dry run; --apply to re-copy)" : "");
 }
 
-static int upgrade_jail(const struct upgrade_args *a, const char *jail, bool first)
+/* Whom to read the jail as: USER (its customer, --all), or as check does. */
+static int choose_user(const struct upgrade_args *a, struct copier *c, const char *user,
+		       struct unpriv_user *u)
+{
+	char why[1536];
+	int rc = user ? checkas_customer(user, u, &c->as, why, sizeof why) :
+			checkas_choose(c->rootfd, a->user, a->config, u, &c->as, why, sizeof why);
+
+	if (rc < 0)
+		fprintf(stderr, "cgijailctl upgrade: %s: %s\n", c->jail, why);
+	return rc;
+}
+
+/* Print what the dry run could not do (--apply prints them with the rest). */
+static void print_errors(const struct copier *c)
+{
+	for (size_t i = 0; i < c->errors.n; i++)
+		fprintf(stderr, "cgijailctl upgrade: %s: %s\n", c->jail, c->errors.v[i]);
+}
+
+static int upgrade_jail(const struct upgrade_args *a, const char *jail, const char *user, bool first)
 {
 	struct strlist programs = { 0 }, problems = { 0 };
 	struct stale s = { 0 };
 	struct copier c = { .rootfd = -1 };
+	struct unpriv_user u;
 	int status = CTL_ERROR;
 
 	if (copier_init(&c, jail) < 0)
 		return CTL_ERROR;
-	if (jail_programs(c.rootfd, &programs) < 0 || find_stale(c.rootfd, &programs, &s) < 0) {
+	if (jail_programs(c.rootfd, &programs) < 0) {
 		fprintf(stderr, "cgijailctl upgrade: %s: %s\n", jail, strerror(errno));
-	} else {
+	} else if (choose_user(a, &c, user, &u) == 0 && find_stale(&c, &programs, &s) == 0) {
+		if (!a->apply)
+			print_errors(&c);
 		if (a->apply)
 			status = apply(&c, &programs, &s, &problems);
 		else
@@ -245,7 +301,7 @@ int ctl_upgrade(int argc, char **argv)
 	if (a.json)
 		fputs("{\"jails\": [", stdout);
 	for (size_t i = 0; i < jails.n; i++)
-		status = worst(status, upgrade_jail(&a, jails.v[i], i == 0));
+		status = worst(status, upgrade_jail(&a, jails.v[i], a.all ? users.v[i] : NULL, i == 0));
 	if (a.json)
 		printf("], \"ok\": %s}\n", status == CTL_OK ? "true" : "false");
 	if (fflush(stdout) != 0)

@@ -199,6 +199,9 @@ EOF
 
 # Planted programs, so that the loader does report problems and cgijailctl
 # must report them too (the host's own programs normally load cleanly).
+# cgijailctl run as root reads "/" as nobody: the work directory must be
+# open to all.
+chmod 0755 "$CJ_WORK"
 PL=$CJ_WORK/planted
 MAIN='int foo(void); int main(void) { return foo() == 42 ? 0 : 3; }'
 FOO='int foo(void) { return 42; }'

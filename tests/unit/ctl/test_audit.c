@@ -115,6 +115,7 @@ static void test_reads_customers(void **state)
 
 	(void)state;
 	audit_opts_init(&o);
+	o.owner = getuid();
 	assert_int_equal(audit_read_customers(rootfd, &o), 0);
 	assert_int_equal(o.n_cust_uids, 1);
 	assert_int_equal(o.cust_uids[0], CUSTOMER);
@@ -245,6 +246,32 @@ static void test_customer_writable(void **state)
 	unlink(path);
 }
 
+/* A passwd the customer can write is not believed: it could list /usr as
+ * a home, so that nothing below it is reported. One only root (and its
+ * group) can write is. */
+static void test_untrusted_passwd(void **state)
+{
+	char path[8400];
+
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	tmptree_file(jail, "etc/passwd", "cust:x:42999:42999::/usr:/bin/sh\n", 0644);
+	snprintf(path, sizeof path, "%s/usr/bin/prog", jail);
+	assert_int_equal(chown(path, CUSTOMER, 0), 0);
+	assert_int_equal(count(AR_CUSTOMER_WRITABLE, "usr/bin/prog"), 0);
+	assert_int_equal(chown(jpath("etc/passwd"), CUSTOMER, 0), 0);
+	assert_int_equal(count(AR_CUSTOMER_WRITABLE, "etc/passwd"), 1);
+	assert_int_equal(count(AR_CUSTOMER_WRITABLE, "usr/bin/prog"), 1);
+	assert_int_equal(chown(jpath("etc/passwd"), 0, CUSTOMER), 0);
+	assert_int_equal(chmod(jpath("etc/passwd"), 0664), 0);
+	assert_int_equal(count(AR_CUSTOMER_WRITABLE, "etc/passwd"), 1);
+	assert_int_equal(chown(jpath("etc/passwd"), 0, 0), 0);
+	assert_int_equal(count(AR_CUSTOMER_WRITABLE, "usr/bin/prog"), 0);
+	assert_int_equal(chown(path, 0, 0), 0);
+	tmptree_file(jail, "etc/passwd", "root:x:0:0::/root:/bin/sh\ncust:x:42999:42999::/home/cust:/bin/sh\n", 0644);
+}
+
 static void test_devices(void **state)
 {
 	char path[8400];
@@ -284,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_link_escapes_table),
 		cmocka_unit_test(test_hardlink_outside),
 		cmocka_unit_test(test_customer_writable),
+		cmocka_unit_test(test_untrusted_passwd),
 		cmocka_unit_test(test_devices),
 	};
 
