@@ -160,8 +160,8 @@ static void checker_id(uint8_t id[CL_CACHE_ID_LEN])
 static bool make_inputs(struct inputs *in, const struct cl_options *opt, const char *path,
 			int prog_fd)
 {
-	const uint8_t flags[4] = { opt->symbols, opt->nss, opt->safe_path != NULL,
-				   (uint8_t)opt->origin };
+	const uint8_t flags[5] = { opt->symbols, opt->nss, opt->safe_path != NULL,
+				   (uint8_t)opt->origin, opt->deep };
 	struct stat st;
 
 	memset(in, 0, sizeof *in);
@@ -326,8 +326,7 @@ int cl_check_cached_racy(const struct cl_options *opt, const char *path, int pro
 	int rc = 0, hit = 0;
 
 	*status = CL_CACHE_UNUSED;
-	if (cache_fd < 0 || !opt || !path || !rep || opt->root_fd < 0 || opt->deep ||
-	    opt->host_root_fd >= 0)
+	if (cache_fd < 0 || !opt || !path || !rep || opt->root_fd < 0 || opt->host_root_fd >= 0)
 		return cl_check(opt, path, prog_fd, rep);
 	if (!make_inputs(&in, opt, path, prog_fd)) {
 		free(in.b.d);

@@ -138,15 +138,20 @@ struct cl_need {
 	enum cl_kind missing_kind; /* what to report when nothing is found */
 	const char *missing_detail; /* NULL: say where we looked */
 	bool dlopen;               /* as dlopen(): LOADER's paths, but no l_loader */
+	bool global;               /* RTLD_GLOBAL: what it loads joins the global scope */
+	bool optional;             /* the loader ignores it when it cannot load it:
+				    * nothing is reported (DT_AUXILIARY, preloads) */
 };
 void cl_map_init(struct cl_map *m, struct cl_ctx *ctx, const struct cl_hw *hw);
 void cl_map_free(struct cl_map *m);
 struct cl_obj *cl_map_add(struct cl_map *m, const char *path, struct cl_file *file,
 			  struct cl_obj *loader, const char *origin, const char *needed_by);
 struct cl_obj *cl_map_need(struct cl_map *m, const struct cl_need *need);
-/* Breadth-first from ROOT, as _dl_map_object_deps: the search list.
- * Returns 0, 1 when some dependency could not be loaded, -1 on ENOMEM. */
-int cl_map_load_deps(struct cl_map *m, struct cl_obj *root, struct cl_objvec *list);
+/* Breadth-first from ROOT, then PRE (the preloaded objects, or NULL), as
+ * _dl_map_object_deps: the search list. Returns 0, 1 when some dependency
+ * could not be loaded, -1 on ENOMEM. */
+int cl_map_load_deps(struct cl_map *m, struct cl_obj *root, const struct cl_objvec *pre,
+		     struct cl_objvec *list);
 struct cl_obj *cl_map_lookup(const struct cl_map *m, const char *name);
 char *cl_dirname(struct cl_ctx *ctx, const char *path);
 void cl_dirs_free(struct cl_ctx *ctx);
@@ -174,12 +179,19 @@ void cl_check_process(struct cl_ctx *ctx, const char *path, const char *canon,
  * check the newly loaded objects in the scope global + its search list. */
 void cl_dlopen(struct cl_map *m, const struct cl_need *need);
 
+/* preload.c: the objects /etc/ld.so.preload names, mapped after the
+ * program and before its dependencies, into PRE. */
+void cl_load_preloads(struct cl_map *m, struct cl_objvec *pre);
+
 /* exec.c: the #! chain down to an ELF program. */
 int cl_check_exec(struct cl_ctx *ctx, const char *path, int prog_fd);
 
 /* nss.c, deep.c, hostcmp.c */
 void cl_check_nss(struct cl_map *m);
 void cl_check_deep(struct cl_map *m, const char *prog_canon);
+/* deep_php.c: the extensions php's ini files enable; CWD: its working
+ * directory, or NULL when unknown. */
+void cl_deep_php(struct cl_map *m, const char *prog_canon, const char *base, const char *cwd);
 void cl_host_compare(struct cl_ctx *ctx, struct cl_obj *o);
 
 /* report.c: appending to the public report. */

@@ -39,6 +39,12 @@ struct cl_version {
 	bool hidden;        /* vna_other had 0x8000 */
 };
 
+/* A DT_FILTER or DT_AUXILIARY entry. */
+struct cl_filter {
+	uint32_t name;      /* strtab offset */
+	bool aux;           /* DT_AUXILIARY: may be missing */
+};
+
 struct cl_elf {
 	const unsigned char *data;
 	size_t size;
@@ -64,6 +70,8 @@ struct cl_elf {
 	size_t strsz;              /* every offset below this is a terminated string */
 	uint32_t *needed;          /* strtab offsets */
 	size_t n_needed;
+	struct cl_filter *filters; /* in dynamic-section order */
+	size_t n_filters;
 	const char *soname;
 	const char *rpath;         /* NULL when there is a DT_RUNPATH (as the loader) */
 	const char *runpath;

@@ -47,7 +47,7 @@ struct cl_options {
 	const char *safe_path; /* PATH for "#!/usr/bin/env NAME" (paths inside the root); NULL: "/usr/local/bin:/usr/bin:/bin" */
 	bool symbols;          /* check symbol versions and undefined symbols (ldd -r) */
 	bool nss;              /* when libc is in the closure, require the root's NSS modules */
-	bool deep;             /* also check every .so under the interpreter's module directories */
+	bool deep;             /* also the interpreter's extension modules (deep.c) */
 	int host_root_fd;      /* >= 0: compare each library with the same path under this root */
 	/* The program's $ORIGIN, which glibc's loader reads from /proc/self/exe:
 	 * PROBE: known when the root has a proc file system on /proc; KNOWN:
@@ -90,7 +90,7 @@ int cl_check(const struct cl_options *opt, const char *path, int prog_fd,
  * the file; any other is checked in full, and an "ok" verdict is stored,
  * replacing the old one (least recently used programs are dropped). */
 enum cl_cache_status {
-	CL_CACHE_UNUSED,     /* no cache fd, or options not cached (deep, host) */
+	CL_CACHE_UNUSED,     /* no cache fd, or options not cached (host) */
 	CL_CACHE_HIT,        /* nothing the last full check consulted has changed */
 	CL_CACHE_STORED,     /* checked in full, the "ok" verdict now cached */
 	CL_CACHE_NOT_STORED, /* checked in full, not cached: see cl_cache_status_text */

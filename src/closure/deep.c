@@ -1,16 +1,20 @@
 /* --deep: the extension modules an interpreter dlopen()s at run time.
  *
  *   python3.X  the .so files in /usr/lib/python3.X/lib-dynload, and those
- *              below /usr/lib/python3/dist-packages that this Python would
- *              import (no "cpython-3Y" tag of another version)
- *   perl       the .so files below an auto/ directory under each
- *              /usr/lib/TRIPLET/perl... directory
- *   php        the .so files below each directory of /usr/lib/php
+ *              below /usr/local/lib/python3.X/dist-packages and
+ *              /usr/lib/python3/dist-packages (Debian's sys.path) that this
+ *              Python would import (no "cpython-3Y" tag of another version)
+ *   perl       the XS modules: the .so files below an auto/ directory under
+ *              each directory of @INC, which is compiled into the program
+ *              (or libperl): the paths in it that contain "perl"
+ *   php        what its ini files enable (deep_php.c)
  *
  * Each is loaded as dlopen() from the interpreter would: its undefined
  * symbols may be found in the interpreter's link map or in its own closure.
- * Directories are read without following symlinks, to a bounded depth and
- * number of files.
+ * Directories are read without following symlinks below the module
+ * directory, to a bounded depth and number of files; each one read is in
+ * the check's trace, so that a module added or removed there invalidates
+ * a cached verdict.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -21,6 +25,7 @@
 #include <unistd.h>
 
 #include "cl_ctx.h"
+#include "cl_modules.h"
 
 #define MAX_MODULES 4096
 #define MAX_DIRS 20000
@@ -112,8 +117,10 @@ static void scan(struct finder *fd, int dirfd, const char *path, int depth)
 		if (type == DT_DIR && depth > 0 && ++fd->dirs_seen < MAX_DIRS) {
 			int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-			if (sub >= 0)
+			if (sub >= 0) {
+				cl_trace_note_fd(fd->ctx->trace, child, sub);
 				scan(fd, sub, child, depth - 1);
+			}
 		} else if ((type == DT_REG || type == DT_LNK) && wanted(fd, child, de->d_name)) {
 			add_path(fd, child);
 		}
@@ -141,48 +148,6 @@ static void scan_dir(struct finder *fd, const char *dir, int depth)
 	free(w);
 }
 
-/* Each subdirectory of DIR whose name starts with PREFIX. */
-static void scan_subdirs(struct finder *fd, const char *dir, const char *prefix, int depth)
-{
-	struct finder names = { .ctx = fd->ctx };
-	struct cl_walk *w = malloc(sizeof *w);
-	int dirfd = -1;
-
-	if (!w) {
-		fd->ctx->oom = true;
-		return;
-	}
-	if (cl_ctx_walk(fd->ctx, -1, NULL, dir, 0, w) == CL_WALK_OK) {
-		if (S_ISDIR(w->st.st_mode))
-			dirfd = openat(w->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		close(w->fd);
-	}
-	if (dirfd >= 0) {
-		DIR *d = fdopendir(dirfd);
-		struct dirent *de;
-
-		if (!d)
-			close(dirfd);
-		while (d && (de = readdir(d)) && names.n < 256)
-			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
-			    strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
-			    entry_type(dirfd, de) == DT_DIR)
-				add_path(&names, de->d_name);
-		if (d)
-			closedir(d);
-	}
-	for (size_t i = 0; i < names.n; i++) {
-		char *sub = cl_printf(fd->ctx, "%s/%s", dir, names.paths[i]);
-
-		if (sub)
-			scan_dir(fd, sub, depth);
-		free(sub);
-		free(names.paths[i]);
-	}
-	free(names.paths);
-	free(w);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -203,7 +168,49 @@ static bool python_minor(const char *base, unsigned *minor)
 	return true;
 }
 
-static void find_modules(struct finder *fd, const char *base)
+/* Perl's @INC: the directories compiled into the program or libperl. */
+struct inc_dirs {
+	struct cl_ctx *ctx;
+	char *v[CL_PATH_STRINGS_MAX];
+	size_t n;
+};
+
+static void note_inc(const char *s, size_t len, void *arg)
+{
+	struct inc_dirs *inc = arg;
+	char *dir;
+
+	if (inc->n == CL_PATH_STRINGS_MAX)
+		return;
+	dir = cl_printf(inc->ctx, "%.*s", (int)len, s);
+	for (size_t i = 0; dir && i < inc->n; i++)
+		if (strcmp(inc->v[i], dir) == 0) {
+			free(dir);
+			return;
+		}
+	if (dir)
+		inc->v[inc->n++] = dir;
+}
+
+static void find_perl_modules(struct finder *fd, const struct cl_map *m)
+{
+	struct inc_dirs inc = { .ctx = fd->ctx };
+
+	for (size_t i = 0; i < m->global.n; i++) {
+		const struct cl_obj *o = m->global.v[i];
+		const char *soname = o->elf->soname;
+
+		if ((o == m->main || (soname && strncmp(soname, "libperl", 7) == 0)) && o->file->buf)
+			cl_path_strings(o->file->buf, o->file->len, "perl", note_inc, &inc);
+	}
+	fd->require = "/auto/";
+	for (size_t i = 0; i < inc.n; i++) {
+		scan_dir(fd, inc.v[i], 10);
+		free(inc.v[i]);
+	}
+}
+
+static void find_modules(struct finder *fd, const struct cl_map *m, const char *base)
 {
 	char dir[96];
 	unsigned minor;
@@ -212,22 +219,34 @@ static void find_modules(struct finder *fd, const char *base)
 		snprintf(fd->python_tag, sizeof fd->python_tag, ".cpython-3%u-", minor);
 		snprintf(dir, sizeof dir, "/usr/lib/python3.%u/lib-dynload", minor);
 		scan_dir(fd, dir, 0);
+		snprintf(dir, sizeof dir, "/usr/local/lib/python3.%u/dist-packages", minor);
+		scan_dir(fd, dir, 8);
 		scan_dir(fd, "/usr/lib/python3/dist-packages", 8);
 	} else if (strcmp(base, "perl") == 0 || strncmp(base, "perl5", 5) == 0) {
-		fd->require = "/auto/";
-		snprintf(dir, sizeof dir, "/usr/lib/%s", fd->triplet);
-		scan_subdirs(fd, dir, "perl", 10);
-	} else if (strncmp(base, "php", 3) == 0) {
-		scan_subdirs(fd, "/usr/lib/php", "", 8);
+		find_perl_modules(fd, m);
 	}
+}
+
+/* The working directory of a program run for a #! script: the script's
+ * own directory, where cgijail runs it. */
+static char *script_dir(struct cl_ctx *ctx, const struct cl_obj *main)
+{
+	return main->needed_by[0] == '/' ? cl_dirname(ctx, main->needed_by) : NULL;
 }
 
 void cl_check_deep(struct cl_map *m, const char *prog_canon)
 {
-	const char *slash = strrchr(prog_canon, '/');
+	const char *slash = strrchr(prog_canon, '/'), *base = slash ? slash + 1 : prog_canon;
 	struct finder fd = { .ctx = m->ctx, .triplet = m->hw->arch->triplet };
 
-	find_modules(&fd, slash ? slash + 1 : prog_canon);
+	if (strncmp(base, "php", 3) == 0) {
+		char *cwd = script_dir(m->ctx, m->main);
+
+		cl_deep_php(m, prog_canon, base, cwd);
+		free(cwd);
+		return;
+	}
+	find_modules(&fd, m, base);
 	if (fd.n)
 		qsort(fd.paths, fd.n, sizeof *fd.paths, cmp_str);
 	for (size_t i = 0; i < fd.n; i++) {

@@ -321,9 +321,17 @@ static int parse_strtab(struct cl_elf *e, const struct dyn_info *d)
 	return 0;
 }
 
+static bool is_filter(uint64_t tag)
+{
+	return tag == DT_FILTER || tag == DT_AUXILIARY;
+}
+
+/* DT_NEEDED, DT_FILTER and DT_AUXILIARY: the loader loads every one of
+ * them (dl-deps.c); a filtee (DT_FILTER) must be found, an auxiliary one
+ * (DT_AUXILIARY) may be missing. */
 static int parse_needed(struct cl_elf *e, size_t dyn, size_t n, size_t dsz)
 {
-	size_t count = 0;
+	size_t count = 0, filters = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t tag = RD(e, dyn + i * dsz, Dyn, d_tag);
@@ -331,26 +339,29 @@ static int parse_needed(struct cl_elf *e, size_t dyn, size_t n, size_t dsz)
 		if (tag == DT_NULL)
 			break;
 		count += tag == DT_NEEDED;
+		filters += is_filter(tag);
 	}
-	if (count > CL_ELF_MAX_NEEDED)
-		return fail(e, "too many DT_NEEDED entries (%zu)", count);
-	if (count == 0)
-		return 0;
-	e->needed = calloc(count, sizeof *e->needed);
-	if (!e->needed)
+	if (count > CL_ELF_MAX_NEEDED || filters > CL_ELF_MAX_NEEDED)
+		return fail(e, "too many DT_NEEDED or filter entries (%zu)", count + filters);
+	if (count && !(e->needed = calloc(count, sizeof *e->needed)))
 		return oom(e);
-	for (size_t i = 0; i < n && e->n_needed < count; i++) {
+	if (filters && !(e->filters = calloc(filters, sizeof *e->filters)))
+		return oom(e);
+	for (size_t i = 0; i < n && e->n_needed + e->n_filters < count + filters; i++) {
 		size_t ent = dyn + i * dsz;
-		uint64_t val = RD(e, ent, Dyn, d_un.d_val);
+		uint64_t tag = RD(e, ent, Dyn, d_tag), val = RD(e, ent, Dyn, d_un.d_val);
 		const char *s;
 
-		if (RD(e, ent, Dyn, d_tag) != DT_NEEDED)
+		if (tag != DT_NEEDED && !is_filter(tag))
 			continue;
-		if (dyn_string(e, val, "DT_NEEDED", &s))
+		if (dyn_string(e, val, tag == DT_NEEDED ? "DT_NEEDED" : "filter", &s))
 			return -1;
-		if (*s == '\0')
+		if (tag == DT_NEEDED && *s == '\0')
 			return fail(e, "empty DT_NEEDED name");
-		e->needed[e->n_needed++] = (uint32_t)val;
+		if (tag == DT_NEEDED)
+			e->needed[e->n_needed++] = (uint32_t)val;
+		else
+			e->filters[e->n_filters++] = (struct cl_filter){ (uint32_t)val, tag == DT_AUXILIARY };
 	}
 	return 0;
 }
@@ -709,11 +720,13 @@ void cl_elf_free(struct cl_elf *e)
 {
 	free(e->loads);
 	free(e->needed);
+	free(e->filters);
 	free(e->versions);
 	free(e->verneed);
 	free(e->verdef);
 	e->loads = NULL;
 	e->needed = NULL;
+	e->filters = NULL;
 	e->versions = e->verneed = e->verdef = NULL;
 }
 

@@ -84,10 +84,13 @@ void cl_dlopen(struct cl_map *m, const struct cl_need *need)
 	/* Already loaded: it was checked where it was first loaded. */
 	if (!o || m->all.n == first_new)
 		return;
-	r = cl_map_load_deps(m, o, &local);
+	r = cl_map_load_deps(m, o, NULL, &local);
 	if (r >= 0)
 		check_objects(m, m->all.v + first_new, m->all.n - first_new, &local,
 			      r == 1 || m->global_incomplete);
+	for (size_t i = 0; r == 0 && need->global && i < local.n; i++)
+		if (!in_list(&m->global, local.v[i]))
+			cl_objvec_push(m->ctx, &m->global, local.v[i]);
 	free(local.v);
 }
 
@@ -100,10 +103,16 @@ static void load_global(struct cl_map *m)
 	else if (e->n_needed && e->type == ET_EXEC)
 		cl_problem(m->ctx, CL_MISSING_INTERPRETER, m->main->path, m->main->needed_by,
 			   "has DT_NEEDED entries but no PT_INTERP: nothing would load them");
-	if (e->has_dynamic)
-		m->global_incomplete = cl_map_load_deps(m, m->main, &m->global) != 0;
-	else
+	if (e->has_dynamic) {
+		struct cl_objvec pre = { 0 };
+
+		if (m->interp)
+			cl_load_preloads(m, &pre);
+		m->global_incomplete = cl_map_load_deps(m, m->main, &pre, &m->global) != 0;
+		free(pre.v);
+	} else {
 		cl_objvec_push(m->ctx, &m->global, m->main);
+	}
 	/* The loader is in the link map even when nothing names it. */
 	if (m->interp && !in_list(&m->global, m->interp))
 		cl_objvec_push(m->ctx, &m->global, m->interp);
@@ -146,6 +155,9 @@ static bool uses_origin(const struct cl_elf *e)
 		return true;
 	for (size_t i = 0; i < e->n_needed; i++)
 		if (strstr(e->strtab + e->needed[i], "ORIGIN"))
+			return true;
+	for (size_t i = 0; i < e->n_filters; i++)
+		if (strstr(e->strtab + e->filters[i].name, "ORIGIN"))
 			return true;
 	return false;
 }

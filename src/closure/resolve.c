@@ -174,7 +174,8 @@ static void note_link(struct search *s, enum cl_walk_status status, const char *
 
 static enum verdict fatal(struct search *s, enum cl_kind kind, const char *cand, const char *why)
 {
-	cl_problem(s->ctx, kind, cand, s->need->needed_by, "%s: %s", s->need->name, why);
+	if (!s->need->optional)
+		cl_problem(s->ctx, kind, cand, s->need->needed_by, "%s: %s", s->need->name, why);
 	return FATAL;
 }
 
@@ -526,40 +527,60 @@ struct cl_obj *cl_map_need(struct cl_map *m, const struct cl_need *need)
 			o = cl_map_add(m, s->path, s->file, need->dlopen ? NULL : need->loader,
 				       NULL, need->needed_by);
 		add_name(m, need->name, o);
-	} else if (v == SKIP) {
+	} else if (v == SKIP && !need->optional) {
 		report_not_found(s);
 	}
 	search_free(s);
 	return o;
 }
 
-int cl_map_load_deps(struct cl_map *m, struct cl_obj *root, struct cl_objvec *list)
+/* Add DEP to LIST unless it is there already. */
+static int list_add(struct cl_map *m, struct cl_objvec *list, struct cl_obj *dep, unsigned stamp)
+{
+	if (!dep || dep->mark == stamp)
+		return 0;
+	dep->mark = stamp;
+	return cl_objvec_push(m->ctx, list, dep);
+}
+
+/* O's DT_NEEDED entries, then its filtees: false when one that must load
+ * did not (a missing DT_AUXILIARY object is ignored, as by the loader). */
+static bool load_needed(struct cl_map *m, struct cl_obj *o, struct cl_objvec *list, unsigned stamp)
+{
+	const struct cl_elf *e = o->elf;
+	bool complete = true;
+
+	for (size_t j = 0; j < e->n_needed + e->n_filters && !m->ctx->oom; j++) {
+		bool filter = j >= e->n_needed;
+		const struct cl_filter *f = filter ? &e->filters[j - e->n_needed] : NULL;
+		struct cl_need need = {
+			.name = e->strtab + (f ? f->name : e->needed[j]),
+			.loader = o,
+			.needed_by = o->path,
+			.missing_kind = CL_MISSING_LIBRARY,
+			.optional = f && f->aux,
+		};
+		struct cl_obj *dep = cl_map_need(m, &need);
+
+		complete &= dep || need.optional;
+		if (list_add(m, list, dep, stamp) < 0)
+			return false;
+	}
+	return complete;
+}
+
+int cl_map_load_deps(struct cl_map *m, struct cl_obj *root, const struct cl_objvec *pre,
+		     struct cl_objvec *list)
 {
 	unsigned stamp = ++m->stamp;
 	bool incomplete = false;
 
-	root->mark = stamp;
-	if (cl_objvec_push(m->ctx, list, root) < 0)
+	if (list_add(m, list, root, stamp) < 0)
 		return -1;
-	for (size_t i = 0; i < list->n; i++) {
-		struct cl_obj *o = list->v[i];
-
-		for (size_t j = 0; j < o->elf->n_needed && !m->ctx->oom; j++) {
-			struct cl_need need = {
-				.name = o->elf->strtab + o->elf->needed[j],
-				.loader = o,
-				.needed_by = o->path,
-				.missing_kind = CL_MISSING_LIBRARY,
-			};
-			struct cl_obj *dep = cl_map_need(m, &need);
-
-			incomplete |= !dep;
-			if (dep && dep->mark != stamp) {
-				dep->mark = stamp;
-				if (cl_objvec_push(m->ctx, list, dep) < 0)
-					return -1;
-			}
-		}
-	}
+	for (size_t i = 0; pre && i < pre->n; i++)
+		if (list_add(m, list, pre->v[i], stamp) < 0)
+			return -1;
+	for (size_t i = 0; i < list->n && !m->ctx->oom; i++)
+		incomplete |= !load_needed(m, list->v[i], list, stamp);
 	return m->ctx->oom ? -1 : incomplete;
 }

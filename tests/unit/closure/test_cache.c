@@ -295,13 +295,53 @@ static void test_inputs(void **state)
 	f->opt.root_fd = f->j.fd;
 	assert_status(f, "/bin/hello", CL_CACHE_HIT);
 	tj_destroy(&other);
-	/* Not cached: --deep, --host, no cache fd. */
+	/* --deep is an input of its own. */
 	f->opt.deep = true;
-	assert_status(f, "/bin/hello", CL_CACHE_UNUSED);
+	assert_status(f, "/bin/hello", CL_CACHE_STORED);
+	assert_status(f, "/bin/hello", CL_CACHE_HIT);
 	f->opt.deep = false;
+	assert_status(f, "/bin/hello", CL_CACHE_HIT);
+	/* Not cached: --host, no cache fd. */
 	f->cache = -f->cache - 1;
 	assert_status(f, "/bin/hello", CL_CACHE_UNUSED);
 	f->cache = -f->cache - 1;
+}
+
+/* --deep: a module added to (or removed from) a module directory, at any
+ * depth the check read, is a miss; so is a module's own library. */
+static void test_deep_modules(void **state)
+{
+	struct fixture *f = *state;
+	const char *dyn = "/usr/lib/python3.99/lib-dynload";
+	char mod[128], path[512];
+
+	snprintf(mod, sizeof mod, "%s/good.cpython-399-x86_64-linux-gnu.so", dyn);
+	put(f, "pyfake", "/usr/bin/python3.99", 0755);
+	put(f, "goodmod.so", mod, 0644);
+	assert_int_equal(tj_mkdirs(&f->j, "/usr/lib/python3/dist-packages/pkg/sub"), 0);
+	f->opt.deep = true;
+	settle();
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_STORED);
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_HIT);
+	put(f, "badmod.so", "/usr/lib/python3/dist-packages/pkg/sub/bad.so", 0644);
+	settle();
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_NOT_STORED);
+	assert_string_equal(f->first_problem, "undefined-symbol");
+	assert_int_equal(tj_unlink(&f->j, "/usr/lib/python3/dist-packages/pkg/sub/bad.so"), 0);
+	settle();
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_STORED);
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_HIT);
+	/* The module itself rewritten. */
+	host(f, mod, path, sizeof path);
+	assert_int_equal(chmod(path, 0755), 0);
+	settle();
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_STORED);
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_HIT);
+	/* Without --deep the module directories are not consulted at all. */
+	f->opt.deep = false;
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_STORED);
+	put(f, "badmod.so", "/usr/lib/python3/dist-packages/pkg/bad.so", 0644);
+	assert_status(f, "/usr/bin/python3.99", CL_CACHE_HIT);
 }
 
 static void test_problems_not_stored(void **state)
@@ -491,7 +531,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_hit), T(test_changed_file), T(test_new_file_in_searched_dir),
 		T(test_new_directory), T(test_symlink_and_config), T(test_inputs),
-		T(test_problems_not_stored), T(test_corrupt_file), T(test_hostile_entry),
+		T(test_deep_modules), T(test_problems_not_stored), T(test_corrupt_file),
+		T(test_hostile_entry),
 		T(test_lru), T(test_locked), T(test_racy),
 	};
 
