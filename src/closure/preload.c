@@ -10,7 +10,8 @@
  * end of its line) are blanked out, the names are separated by any
  * of ": \t\n" and end at the first NUL (strsep on the file's bytes), and a
  * name at the very end of the file without a separator after it is loaded
- * too, read up to a NUL.
+ * too, read up to a NUL. (An empty name, which the loader tries and
+ * fails to map, is left out.)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -81,8 +82,9 @@ size_t cl_preload_parse(const char *buf, size_t len, cl_preload_fn fn, void *arg
 	}
 	if (file != problem)
 		n = each_token(file, fn, arg, n, CL_PRELOAD_MAX_NAMES);
-	/* strndupa(problem, ...): up to its first NUL, which the copy has. */
-	if (problem && n < CL_PRELOAD_MAX_NAMES && fn(problem, arg) == 0)
+	/* strndupa(problem, ...): up to its first NUL, which the copy has. An
+	 * empty name maps nothing. */
+	if (problem && problem[0] && n < CL_PRELOAD_MAX_NAMES && fn(problem, arg) == 0)
 		n++;
 	free(file);
 	return n;
