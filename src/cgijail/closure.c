@@ -122,6 +122,7 @@ void check_closure(struct request *rq)
 	opt.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	opt.safe_path = rq->pol.safe_path;
 	opt.symbols = rq->pol.check == CHECK_FULL;
+	opt.deep = rq->pol.check_modules;
 	/* In our mount namespace the jail gets its /proc, and the program was
 	 * opened again inside the jail: /proc/self/exe will name it. */
 	if (rq->pol.namespaces & CLONE_NEWNS)

@@ -45,6 +45,8 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 		return cv_check(v, &p->check, why, len);
 	if (!strcmp(key, "check_cache"))
 		return cv_bool(v, &p->check_cache, why, len);
+	if (!strcmp(key, "check_modules"))
+		return cv_bool(v, &p->check_modules, why, len);
 	if (!strcmp(key, "seccomp"))
 		return cj_seccomp_policy_parse(v, &p->seccomp_deny, p->seccomp_name,
 					       sizeof p->seccomp_name, why, len);
@@ -108,6 +110,7 @@ static void set_defaults(struct cj_config *cfg)
 	p->bind_now = true;
 	p->check = CHECK_FULL;
 	p->check_cache = true;
+	p->check_modules = true;
 	p->supplementary_groups = true;
 	cj_seccomp_policy_parse("default", &p->seccomp_deny, p->seccomp_name,
 				sizeof p->seccomp_name, NULL, 0);
@@ -398,6 +401,7 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 		fprintf(out, "nice = inherit\n");
 	fprintf(out, "bind = %s\ncheck = %s\n", p->bind_now ? "now" : "lazy", checks[p->check]);
 	fprintf(out, "check_cache = %s\n", p->check_cache ? "yes" : "no");
+	fprintf(out, "check_modules = %s\n", p->check_modules ? "yes" : "no");
 	cj_namespaces_names(p->namespaces, ",", ns, sizeof ns);
 	fprintf(out, "namespaces = %s\n", ns);
 	if (p->timeout)

@@ -32,6 +32,7 @@ struct cj_policy {
 	bool bind_now;
 	enum cj_check_level check;
 	bool check_cache;          /* serve unchanged closures from the check cache */
+	bool check_modules;        /* the interpreter's extension modules too (--deep) */
 	uint32_t seccomp_deny;     /* SG_BIT()s of the denied groups; 0: no filter */
 	char seccomp_name[PATH_MAX]; /* default, strict, off or the policy file */
 	bool seccomp_kill;         /* seccomp_action = kill; else EPERM */

@@ -447,10 +447,30 @@ if [ -x "$CJ_BUILD/src/cgijailctl/cgijailctl" ]; then
 	mk_case noloader; cj_cgi "$CJ_WORK/dump-dynamic" "$D/prog.cgi" cjtref:cjtref
 	req
 	cj_assert_refused "CJ_MISSING_INTERPRETER: dynamic program, no loader in the jail" CJ_MISSING_INTERPRETER 'ld-linux'
+	# check_modules (default yes): the modules python3 would import are
+	# part of the check. Its standard library and their libraries but one.
+	mk_case py; printf '#!/usr/bin/python3\nimport sqlite3\nprint("Content-Type: text/plain\\n\\nCJT-CGI-RAN")\n' >"$D/prog.cgi"
+	if jail_copy_prog "$J" /usr/bin/python3 >"$CJ_WORK/py.log" 2>&1 &&
+		compgen -G "$J/usr/lib/python3.*/lib-dynload/_sqlite3.*.so" >/dev/null &&
+		compgen -G "$J/usr/lib/x86_64-linux-gnu/libsqlite3.so.0*" >/dev/null; then
+		rm -f "$J"/usr/lib/x86_64-linux-gnu/libsqlite3.so.0*
+		req
+		cj_assert_refused "CJ_MISSING_LIBRARY: python3 CGI, the jail lacks libsqlite3.so.0 of the _sqlite3 module (check_modules = yes, the default)" \
+			CJ_MISSING_LIBRARY 'libsqlite3\.so\.0 needed by /usr/lib/python3[.0-9]*/lib-dynload/_sqlite3'
+		C_SECTIONS=$'[user:cjtref]\ncheck_modules = no' conf
+		req
+		cj_expect "check_modules = no: the same CGI runs, and python3 fails with an ImportError" \
+			'[ "$CJ_RC" = 1 ] && [ "$CJ_RAN" = 0 ] && grep -q " decision=exec code=0 " <<<"$CJ_LOGNEW" && grep -q "ImportError.*libsqlite3" <<<"$CJ_ERR"'
+		conf_reset; conf
+	else
+		not_ok "setup: python3 with its standard library in the jail"; diag "$(tail -n 5 "$CJ_WORK/py.log")"
+	fi
 else
 	ok "check = full (default): the same missing #! interpreter is refused before exec (CJ_MISSING_INTERPRETER) # SKIP the closure checker is a stub (no cgijailctl)"
 	ok "CJ_MISSING_INTERPRETER: #!/usr/bin/perl, no perl in the jail # SKIP the closure checker is a stub (no cgijailctl)"
 	ok "CJ_MISSING_INTERPRETER: dynamic program, no loader in the jail # SKIP the closure checker is a stub (no cgijailctl)"
+	ok "CJ_MISSING_LIBRARY: python3 CGI, the jail lacks libsqlite3.so.0 of the _sqlite3 module # SKIP the closure checker is a stub (no cgijailctl)"
+	ok "check_modules = no: the same CGI runs, and python3 fails with an ImportError # SKIP the closure checker is a stub (no cgijailctl)"
 fi
 
 tap_end

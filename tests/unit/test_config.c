@@ -211,6 +211,21 @@ static void script_exec_per_user(void **state)
 	assert_true(p.script_exec_fd);
 }
 
+/* check_modules: on by default, off for one user. */
+static void check_modules_per_user(void **state)
+{
+	struct cj_policy p;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\n[user:alice]\ncheck_modules = no\n"), CJ_OK);
+	assert_true(cfg.defaults.check_modules);
+	assert_int_equal(cj_policy_for_user(&cfg, "alice", &p), 0);
+	assert_false(p.check_modules);
+	assert_int_equal(cj_policy_for_user(&cfg, "bob", &p), 0);
+	assert_true(p.check_modules);
+	expect_value_error("[cgijail]\ncheck_modules = some\n", "'some' is not yes or no");
+}
+
 static void supplementary_groups_per_user(void **state)
 {
 	struct cj_policy p;
@@ -342,6 +357,7 @@ int main(void)
 		cmocka_unit_test_teardown(bad_values_are_refused, teardown),
 		cmocka_unit_test_teardown(defence_keys, teardown),
 		cmocka_unit_test_teardown(script_exec_per_user, teardown),
+		cmocka_unit_test_teardown(check_modules_per_user, teardown),
 		cmocka_unit_test_teardown(supplementary_groups_per_user, teardown),
 		cmocka_unit_test_teardown(overlong_values_are_refused, teardown),
 		cmocka_unit_test_teardown(user_sections_match_exactly, teardown),
