@@ -659,6 +659,135 @@ expect "--deep: ${MOD##*/} needs symbols the stub $MODLIB lacks" "$P" \
 loader_fails "python3 cannot import $MODPY with the stub" "$P" 'Error' /usr/bin/python3 -c "import $MODPY"
 loader_runs "python3 still starts with the stub" "$P" /usr/bin/python3 -c 'pass'
 
+# --- What else the loader loads: filtees, /etc/ld.so.preload ------------------
+
+# DT_FILTER: the filtee must load (fatal when missing, like DT_NEEDED);
+# DT_AUXILIARY: loaded when there, ignored when not (dl-deps.c).
+J=$(libc_jail)
+cc_lib "$B/libfoofilter.so.1" libfoofilter.so.1 -Wl,--filter=libfoo.so.1 <<<"$LIB_FOO"
+cc_lib "$B/libfooaux.so.1" libfooaux.so.1 -Wl,--auxiliary=libfoo.so.1 <<<"$LIB_FOO"
+cp "$B/libfoofilter.so.1" "$B/libfooaux.so.1" "$J$ML/"
+cc_prog "$J/cgi/filter" -L"$B" -l:libfoofilter.so.1 <<<"$MAIN_FOO"
+cc_prog "$J/cgi/aux" -L"$B" -l:libfooaux.so.1 <<<"$MAIN_FOO"
+expect "missing-library: DT_FILTER libfoo.so.1 of libfoofilter.so.1 is missing" "$J" \
+	bad missing-library 'libfoo.so.1' '*/libfoofilter.so.1' -- /cgi/filter
+loader_fails "DT_FILTER filtee missing" "$J" 'libfoo.so.1: cannot open' /cgi/filter
+expect "good: DT_AUXILIARY libfoo.so.1 of libfooaux.so.1 is missing (ignored)" "$J" ok -- /cgi/aux
+loader_runs "DT_AUXILIARY filtee missing" "$J" /cgi/aux
+cp "$B/libfoo.so.1" "$J$ML/"
+expect "good: DT_FILTER and DT_AUXILIARY filtees present (checked)" "$J" \
+	ok --checked '*/libfoo.so.1' -- /cgi/filter /cgi/aux
+loader_runs "DT_FILTER filtee present" "$J" /cgi/filter
+loader_runs "DT_AUXILIARY filtee present" "$J" /cgi/aux
+
+# /etc/ld.so.preload: read by the loader of every dynamic program. What it
+# cannot map is ignored (an error line, and the program runs); the
+# dependencies of what it mapped must load.
+J=$(libc_jail)
+cc_prog "$J/cgi/foo" -L"$B" -l:libfoo.so.1 <<<"$MAIN_FOO"
+cc_lib "$J$ML/libfoo.so.1" libfoo.so.1 <<<"$LIB_NOFOO"
+expect "undefined-symbol: foo, the jail's libfoo.so.1 lacks it" "$J" bad undefined-symbol /cgi/foo '*' -- /cgi/foo
+loader_fails "libfoo.so.1 without foo" "$J" 'undefined symbol: foo' /cgi/foo
+mkdir -p "$J/opt/pre"; cp "$B/libfoo.so.1" "$J/opt/pre/"
+printf '# the real one\n/opt/pre/libfoo.so.1 libnosuch.so.9\n' >"$J/etc/ld.so.preload"
+expect "good: ld.so.preload maps /opt/pre/libfoo.so.1 first, libnosuch.so.9 is ignored" "$J" \
+	ok --checked /opt/pre/libfoo.so.1 -- /cgi/foo
+loader_runs "ld.so.preload: the preloaded libfoo.so.1 serves foo" "$J" /cgi/foo
+out=$(jrun "$J" -- /cgi/foo 2>&1); rc=$?
+if [ "$rc" = 0 ] && grep -q "libnosuch.so.9.*cannot be preloaded.*ignored" <<<"$out"; then
+	ok "loader: ld.so.preload: what cannot be preloaded is reported on stderr and ignored"
+else not_ok "loader: ld.so.preload: what cannot be preloaded is reported on stderr and ignored"; diag "exit $rc: $out"; fi
+cp "$B/libbar.so.1" "$J/opt/pre/"; rm "$J$ML/libfoo.so.1"
+printf '/opt/pre/libbar.so.1\n' >"$J/etc/ld.so.preload"
+cc_prog "$J/cgi/plain" <<<'int main(void) { return 0; }'
+expect "missing-library: libfoo.so.1, needed by the preloaded libbar.so.1" "$J" \
+	bad missing-library 'libfoo.so.1' /opt/pre/libbar.so.1 -- /cgi/plain
+loader_fails "ld.so.preload: a preloaded object's dependency is missing" "$J" 'libfoo.so.1: cannot open' /cgi/plain
+rm "$J/etc/ld.so.preload"; mkfifo -m 0644 "$J/etc/ld.so.preload"
+expect "bad-elf: /etc/ld.so.preload is a FIFO (the loader would block)" "$J" \
+	bad bad-elf /etc/ld.so.preload '' -- /cgi/plain
+CJ_JRUN_TIMEOUT=3 loader_fails "ld.so.preload FIFO: the loader blocks (killed after 3 s)" "$J" '' /cgi/plain
+rm "$J/etc/ld.so.preload"
+expect "good: no ld.so.preload" "$J" ok -- /cgi/plain
+
+# --- --deep: php loads what its ini files enable ----------------------------------
+
+# php_says JAIL NAME REGEX ARGS...: "php-cgi ARGS" in JAIL prints REGEX (or,
+# with NAME starting "no ", does not).
+php_says() {
+	local j=$1 name=$2 re=$3 out; shift 3
+	out=$(jrun "$j" -- /usr/bin/php-cgi "$@" 2>&1 </dev/null)
+	if { [ "${name#no }" = "$name" ] && grep -Eq -- "$re" <<<"$out"; } ||
+		{ [ "${name#no }" != "$name" ] && ! grep -Eq -- "$re" <<<"$out"; }; then ok "loader: php-cgi: $name"
+	else not_ok "loader: php-cgi: $name"; diag "$(head -c 800 <<<"$out")"; fi
+}
+PHPDIRS=$(printf '<?php echo PHP_EXTENSION_DIR, " ", PHP_CONFIG_FILE_SCAN_DIR;' | php-cgi -q 2>/dev/null)
+read -r PHPEXT PHPINI <<<"$PHPDIRS"
+if [ -x /usr/bin/php-cgi ] && [ -d "${PHPINI:-/nonexistent}" ] && [ -f "$PHPEXT/ffi.so" ] &&
+	[ -e "$PHPINI/20-ffi.ini" ]; then
+	J=$(jail_new)
+	jail_copy_prog "$J" /usr/bin/php-cgi
+	jail_copy_file "$J" "$PHPEXT"; jail_copy_file "$J" "${PHPINI%/conf.d}"
+	jail_copy_file "$J" "$(dirname "$PHPINI")/../mods-available"
+	for m in "$J$PHPEXT"/*.so; do [ "${m##*/}" = ffi.so ] || jail_copy_closure "$J" "${m#"$J"}"; done
+	printf '%s\n' '#!/usr/bin/php-cgi' '<?php echo "hi\n";' >"$J/cgi.php"; chmod 0755 "$J/cgi.php"
+	expect "missing-library: ffi.so, enabled in $PHPINI/20-ffi.ini, needs libffi.so.8" "$J" \
+		bad missing-library 'libffi.so*' "$PHPEXT/ffi.so" -- --deep /usr/bin/php-cgi
+	php_says "$J" "cannot load ffi.so" "Unable to load dynamic library 'ffi.so'.*libffi" -m
+	expect "good: without --deep php-cgi itself does not need libffi.so.8" "$J" ok -- /usr/bin/php-cgi
+	rm "$J$PHPINI/20-ffi.ini"
+	expect "good: ffi.so not enabled by any ini: its missing library is no problem" "$J" \
+		ok --checked "$PHPEXT/iconv.so" -- --deep /usr/bin/php-cgi
+	php_says "$J" "no warning without ffi.so enabled" "Unable to load" -m
+	# The working directory's php-cgi-fcgi.ini replaces the system php.ini.
+	printf 'extension=nosuch\n' >"$J/php-cgi-fcgi.ini"
+	expect "missing-library: extension=nosuch in the script's directory's php-cgi-fcgi.ini" "$J" \
+		bad missing-library "$PHPEXT/nosuch" /php-cgi-fcgi.ini --detail 'php finds neither' -- --deep /cgi.php
+	php_says "$J" "reads the working directory's php-cgi-fcgi.ini" "Unable to load dynamic library 'nosuch'" /cgi.php
+	rm "$J/php-cgi-fcgi.ini"
+	expect "good: the script without a php.ini of its own" "$J" ok -- --deep /cgi.php
+else
+	for t in "missing-library: ffi.so enabled, libffi.so.8 missing" "loader: php-cgi: cannot load ffi.so" \
+		"good: without --deep php-cgi itself does not need libffi.so.8" "good: ffi.so not enabled" \
+		"loader: php-cgi: no warning without ffi.so enabled" "missing-library: extension=nosuch in ./php-cgi-fcgi.ini" \
+		"loader: php-cgi: reads the working directory's php-cgi-fcgi.ini" "good: the script without a php.ini of its own"; do
+		ok "$t # SKIP no php-cgi with ffi.so and its conf.d on this host"
+	done
+fi
+
+# --- --deep: perl's XS modules, under the @INC compiled into it --------------------
+
+PERLARCH=$(perl -MConfig -e 'print $Config{archlib}' 2>/dev/null)
+ZLIB=$(find "$PERLARCH/" -path '*/auto/Compress/Raw/Zlib/Zlib.so' 2>/dev/null | head -n 1)
+SITEARCH=$(perl -MConfig -e 'print $Config{sitearch}' 2>/dev/null)
+if [ -n "$ZLIB" ] && [ -n "$SITEARCH" ]; then
+	J=$(jail_new)
+	jail_copy_prog "$J" /usr/bin/perl
+	for d in $(perl -e 'print "@INC"'); do [ ! -d "$d" ] || jail_copy_file "$J" "$d"; done
+	while IFS= read -r -d '' m; do
+		case $m in */auto/Compress/Raw/Zlib/Zlib.so) ;; *) jail_copy_closure "$J" "$m" ;; esac
+	done < <(find -H $(perl -e 'print "@INC"') -path '*/auto/*.so' -print0 2>/dev/null)
+	rm -f "$J$ML"/libz.so.1*
+	mkdir -p "$J/dev" && mknod -m 0666 "$J/dev/null" c 1 3   # perl -e opens it
+	expect "missing-library: Compress::Raw::Zlib's XS module needs libz.so.1" "$J" \
+		bad missing-library 'libz.so.1' "$(realpath -m "$ZLIB")|$ZLIB|*/Zlib.so" -- --deep /usr/bin/perl
+	loader_fails "perl cannot load Compress::Raw::Zlib" "$J" 'libz.so.1' /usr/bin/perl -e 'use Compress::Raw::Zlib;'
+	expect "good: without --deep perl itself does not need libz.so.1" "$J" ok -- /usr/bin/perl
+	loader_runs "perl runs without libz.so.1" "$J" /usr/bin/perl -e 'print "ok\n"'
+	jail_copy_closure "$J" "$ZLIB"
+	expect "good: every XS module under @INC resolves" "$J" ok --checked '*/Zlib.so' -- --deep /usr/bin/perl
+	# The site directory (sitearch, under /usr/local) is part of @INC too.
+	cc_lib "$J$SITEARCH/auto/Cjt/Cjt.so" Cjt.so -Wl,--no-as-needed -L"$B" -l:libfoo.so.1 <<<'int boot_Cjt(void) { return 0; }'
+	expect "missing-library: an XS module in the site directory $SITEARCH needs libfoo.so.1" "$J" \
+		bad missing-library 'libfoo.so.1' "$SITEARCH/auto/Cjt/Cjt.so" -- --deep /usr/bin/perl
+else
+	for t in "missing-library: Compress::Raw::Zlib's XS module needs libz.so.1" "loader: perl cannot load Compress::Raw::Zlib" \
+		"good: without --deep perl itself does not need libz.so.1" "loader: perl runs without libz.so.1" \
+		"good: every XS module under @INC resolves" "missing-library: an XS module in the site directory"; do
+		ok "$t # SKIP no perl with Compress::Raw::Zlib on this host"
+	done
+fi
+
 # --- --host ------------------------------------------------------------------------
 
 J=$(jail_new)
