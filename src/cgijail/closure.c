@@ -10,6 +10,7 @@
 #include "cgijail.h"
 #include "cj_build.h"
 #include "closure.h"
+#include "closure_verdict.h"
 #include "safepath.h"
 
 #include <errno.h>
@@ -20,20 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static const int code_of_kind[CL_KIND_COUNT] = {
-	[CL_MISSING_INTERPRETER] = CJ_MISSING_INTERPRETER,
-	[CL_MISSING_LIBRARY] = CJ_MISSING_LIBRARY,
-	[CL_WRONG_CLASS] = CJ_WRONG_CLASS,
-	[CL_MISSING_SYMBOL_VERSION] = CJ_MISSING_SYMBOL_VERSION,
-	[CL_UNDEFINED_SYMBOL] = CJ_UNDEFINED_SYMBOL,
-	[CL_MISSING_NSS_MODULE] = CJ_MISSING_NSS_MODULE,
-	[CL_ESCAPING_SYMLINK] = CJ_ESCAPING_SYMLINK,
-	[CL_DANGLING_SYMLINK] = CJ_DANGLING_SYMLINK,
-	[CL_HOST_MISMATCH] = CJ_CLOSURE_ERROR,
-	[CL_NOT_EXECUTABLE] = CJ_NOT_EXECUTABLE,
-	[CL_BAD_ELF] = CJ_BAD_ELF,
-};
 
 /* No cache for this request: say why in the dry run. */
 static int no_cache(struct request *rq, const char *fmt, ...)
@@ -112,7 +99,8 @@ static void run_check(struct request *rq, struct cl_options *opt)
 void check_closure(struct request *rq)
 {
 	struct cl_options opt;
-	const struct cl_problem *p;
+	static char why[2048]; /* static: see refuse() */
+	int code;
 
 	if (rq->pol.check == CHECK_OFF) {
 		passed(rq, "closure", "not checked (check = off)");
@@ -136,10 +124,7 @@ void check_closure(struct request *rq)
 	if (rq->cache_fd >= 0)
 		close(rq->cache_fd);
 	rq->cache_fd = -1;
-	if (rq->closure.n_problems == 0)
-		return;
-	p = &rq->closure.problems[0];
-	refuse(rq, code_of_kind[p->kind], "%s: %s needed by %s: %s%s", cl_kind_name(p->kind),
-	       p->object, p->needed_by[0] ? p->needed_by : rq->prog_in_jail, p->detail,
-	       rq->closure.n_problems > 1 ? " (and more: cgijailctl check)" : "");
+	code = cj_closure_verdict(&rq->closure, rq->prog_in_jail, why, sizeof why);
+	if (code != CJ_OK)
+		refuse(rq, code, "%s", why);
 }

@@ -3,6 +3,7 @@
  * once without following symlinks; the descriptor checked is the one exec'd. */
 #include "cgijail.h"
 #include "strutil.h"
+#include "suexec_rules.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,18 +47,13 @@ void require_cwd_in_docroot(struct request *rq)
 	passed(rq, "docroot", "%s is inside %s", rq->cwd, rq->docroot);
 }
 
-static void require_dir_not_writable(struct request *rq, const struct stat *st, const char *name)
+static void require_dir_ok(struct request *rq, const struct stat *st, const char *name)
 {
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		refuse(rq, CJ_DIR_WRITABLE, "%s (mode %04o)", name, (unsigned)(st->st_mode & 07777));
-}
+	static char why[PATH_MAX + 128]; /* static: see refuse() */
+	int code = cj_dir_verdict(st, name, rq->uid, rq->gid, why, sizeof why);
 
-static void require_owned_by_target(struct request *rq, const struct stat *st, const char *what)
-{
-	if (st->st_uid != rq->uid || st->st_gid != rq->gid)
-		refuse(rq, CJ_OWNER_MISMATCH, "target %lu/%lu, %s owned by %lu/%lu",
-		       (unsigned long)rq->uid, (unsigned long)rq->gid, what,
-		       (unsigned long)st->st_uid, (unsigned long)st->st_gid);
+	if (code != CJ_OK)
+		refuse(rq, code, "%s", why);
 }
 
 void check_directory(struct request *rq)
@@ -65,8 +61,7 @@ void check_directory(struct request *rq)
 	rq->cwd_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rq->cwd_fd < 0 || fstat(rq->cwd_fd, &rq->cwd_st) < 0)
 		refuse(rq, CJ_DIR_OPEN, "%s: %s", rq->cwd, strerror(errno));
-	require_dir_not_writable(rq, &rq->cwd_st, rq->cwd);
-	require_owned_by_target(rq, &rq->cwd_st, "directory");
+	require_dir_ok(rq, &rq->cwd_st, rq->cwd);
 	passed(rq, "directory", "%s: owned by %s, not group/other-writable", rq->cwd, rq->user);
 }
 
@@ -89,8 +84,7 @@ static int open_program_parent(struct request *rq, char *path, const char **last
 			if (fd < 0 || fstat(fd, &st) < 0)
 				refuse(rq, CJ_DIR_OPEN, "%s (not a directory, or a symlink): %s", path,
 				       strerror(errno));
-			require_dir_not_writable(rq, &st, path);
-			require_owned_by_target(rq, &st, "directory");
+			require_dir_ok(rq, &st, path);
 			close(dirfd);
 			dirfd = fd;
 		}
@@ -102,31 +96,17 @@ static int open_program_parent(struct request *rq, char *path, const char **last
 
 static int open_program_path(struct request *rq, int dirfd, const char *name)
 {
-	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	static char why[PATH_MAX + 128]; /* static: see refuse() */
+	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC), code;
 
 	if (fd < 0)
 		refuse(rq, CJ_PROG_OPEN, "%s: %s", rq->cmd, strerror(errno));
 	if (fstat(fd, &rq->prog_st) < 0)
 		refuse(rq, CJ_PROG_OPEN, "%s: %s", rq->cmd, strerror(errno));
-	if (S_ISLNK(rq->prog_st.st_mode))
-		refuse(rq, CJ_PROG_OPEN, "%s is a symlink", rq->cmd);
-	if (!S_ISREG(rq->prog_st.st_mode))
-		refuse(rq, CJ_PROG_NOT_FILE, "%s (mode %06o)", rq->cmd, (unsigned)rq->prog_st.st_mode);
+	code = cj_program_verdict(&rq->prog_st, &rq->cwd_st, rq->cmd, rq->uid, rq->gid, why, sizeof why);
+	if (code != CJ_OK)
+		refuse(rq, code, "%s", why);
 	return fd;
-}
-
-static void check_program_mode(struct request *rq)
-{
-	const struct stat *st = &rq->prog_st;
-
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		refuse(rq, CJ_PROG_WRITABLE, "%s (mode %04o)", rq->cmd, (unsigned)(st->st_mode & 07777));
-	if (st->st_mode & (S_ISUID | S_ISGID))
-		refuse(rq, CJ_PROG_SETID, "%s (mode %04o)", rq->cmd, (unsigned)(st->st_mode & 07777));
-	require_owned_by_target(rq, &rq->cwd_st, "directory");
-	require_owned_by_target(rq, st, "program");
-	if (!(st->st_mode & S_IXUSR))
-		refuse(rq, CJ_PROG_NOEXEC, "%s (mode %04o)", rq->cmd, (unsigned)(st->st_mode & 07777));
 }
 
 /* The checker must read the program, and an O_PATH fd cannot be read (nor
@@ -164,7 +144,6 @@ void check_program(struct request *rq)
 	snprintf(path, sizeof path, "%s", rq->cmd);
 	dirfd = open_program_parent(rq, path, &name);
 	pathfd = open_program_path(rq, dirfd, name);
-	check_program_mode(rq);
 	open_program_readable(rq, dirfd, name);
 	close(pathfd);
 	close(dirfd);

@@ -2,6 +2,7 @@
 #include "cgijail.h"
 #include "cj_build.h"
 #include "strutil.h"
+#include "suexec_rules.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -87,19 +88,12 @@ void require_caller(struct request *rq)
 
 void check_command(struct request *rq)
 {
-	const char *cmd = rq->cmd;
+	static char why[PATH_MAX]; /* static: see refuse() */
+	int code = cj_command_verdict(rq->cmd, why, sizeof why);
 
-	if (!cmd[0])
-		refuse(rq, CJ_BAD_COMMAND, "empty command");
-	if (has_control_char(cmd))
-		refuse(rq, CJ_BAD_COMMAND, "command has control characters");
-	if (strlen(cmd) >= PATH_MAX / 2)
-		refuse(rq, CJ_BAD_COMMAND, "command is longer than %d bytes", PATH_MAX / 2);
-	if (cmd[0] == '/')
-		refuse(rq, CJ_BAD_COMMAND, "%s is absolute; Apache passes it relative to the CGI's directory", cmd);
-	if (has_dot_component(cmd))
-		refuse(rq, CJ_BAD_COMMAND, "%s has a '.' or '..' component", cmd);
-	passed(rq, "command", "%s is relative, without '..'", cmd);
+	if (code != CJ_OK)
+		refuse(rq, code, "%s", why);
+	passed(rq, "command", "%s is relative, without '..'", rq->cmd);
 }
 
 static bool is_number(const char *s)
