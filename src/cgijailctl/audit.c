@@ -1,5 +1,6 @@
 /* cgijailctl audit: what would make a jail unsafe. */
 #include <errno.h>
+#include <pwd.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,11 +10,13 @@
 
 #include "audit_rules.h"
 #include "cgijailctl.h"
+#include "config.h"
 #include "jailfs.h"
+#include "jails.h"
 #include "strutil.h"
 
 struct audit_args {
-	const char *root;
+	const char *root, *config;
 	bool json;
 	struct strlist areas;
 };
@@ -21,7 +24,7 @@ struct audit_args {
 static void audit_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: cgijailctl audit --root JAIL [--user-dir PATH]... [--json]\n"
+		"usage: cgijailctl audit --root JAIL [--user-dir PATH]... [--config FILE] [--json]\n"
 		"\n"
 		"Report what makes JAIL unsafe, each finding with its path and a fix:\n"
 		"  root-path          a component of JAIL's path not root-owned, or writable\n"
@@ -35,14 +38,19 @@ static void audit_usage(FILE *out)
 		"  escaping-symlink   a symlink whose target climbs above the jail's root\n"
 		"  no-sticky          a world-writable directory without the sticky bit\n"
 		"  shared-tmp         the jail's /tmp or /var/tmp writable by others than its customer\n"
+		"  foreign-owner      a file owned by another customer: a uid >= the config's\n"
+		"                     min_uid that is not this jail's customer (needs the config)\n"
 		"\n"
 		"  -r, --root JAIL       the jail's root directory\n"
 		"  -u, --user-dir PATH   another area (path inside the jail) the customer may\n"
 		"                        write below (repeatable)\n"
+		"  -c, --config FILE     the config: min_uid, and whose jail this is (default\n"
+		"                        %s, when it exists)\n"
 		"  -j, --json            print the findings as JSON\n"
 		"  -h, --help            show this help\n"
 		"\n"
-		"Exit status: 0 no findings, 1 findings, 2 usage or I/O error.\n");
+		"Exit status: 0 no findings, 1 findings, 2 usage or I/O error.\n",
+		jails_default_config());
 }
 
 static int parse_args(int argc, char **argv, struct audit_args *a)
@@ -50,6 +58,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "user-dir", required_argument, NULL, 'u' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -57,7 +66,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+r:u:jh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+r:u:c:jh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r': a->root = optarg; break;
 		case 'u':
@@ -66,6 +75,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 				return -1;
 			}
 			break;
+		case 'c': a->config = optarg; break;
 		case 'j': a->json = true; break;
 		case 'h': audit_usage(stdout); return 1;
 		default: audit_usage(stderr); return -1;
@@ -103,6 +113,35 @@ static void print_findings(const struct audit_args *a, const char *jail, const s
 	printf("audit: %s: %zu entries, %zu finding%s\n", jail, r->scanned, r->n, r->n == 1 ? "" : "s");
 }
 
+/* The config's min_uid, and the customer whose jail this is: what the
+ * foreign-owner rule needs. Without a config the rule is off. */
+static int read_config(const struct audit_args *a, int rootfd, struct audit_opts *o)
+{
+	const char *path = a->config ? a->config : jails_default_config();
+	char why[1024], user[256];
+	struct cj_config cfg;
+	struct passwd *pw;
+	int found;
+
+	if (!a->config && access(path, F_OK) < 0)
+		return 0;
+	if (cj_config_parse(&cfg, path, why, sizeof why) != 0) {
+		fprintf(stderr, "cgijailctl audit: %s: %s\n", path, why);
+		cj_config_free(&cfg);
+		return -1;
+	}
+	o->min_uid = cfg.min_uid;
+	cj_config_free(&cfg);
+	found = jails_user_of(rootfd, path, user, sizeof user, why, sizeof why);
+	if (found < 0) {
+		fprintf(stderr, "cgijailctl audit: %s\n", why);
+		return -1;
+	}
+	if (found && (pw = getpwnam(user)))
+		audit_add_customer(o, pw->pw_uid, pw->pw_gid);
+	return 0;
+}
+
 static int run_audit(struct audit_args *a, const char *jail)
 {
 	struct audit_opts o;
@@ -112,7 +151,9 @@ static int run_audit(struct audit_args *a, const char *jail)
 	audit_opts_init(&o);
 	for (size_t i = 0; i < a->areas.n; i++)
 		(void)strlist_add(&o.areas, a->areas.v[i]);
-	if (rootfd < 0 || audit_read_customers(rootfd, &o) < 0 || audit_jail(jail, &o, &r) < 0) {
+	if (rootfd >= 0 && read_config(a, rootfd, &o) < 0) {
+		status = CTL_ERROR;
+	} else if (rootfd < 0 || audit_read_customers(rootfd, &o) < 0 || audit_jail(jail, &o, &r) < 0) {
 		fprintf(stderr, "cgijailctl audit: %s: %s\n", jail, strerror(errno));
 		status = CTL_ERROR;
 	} else {

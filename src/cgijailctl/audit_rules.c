@@ -19,7 +19,7 @@
 
 static const char *const rule_names[AR_COUNT] = {
 	"root-path", "customer-writable", "setid", "device", "hardlink", "escaping-symlink",
-	"no-sticky", "shared-tmp",
+	"no-sticky", "shared-tmp", "foreign-owner",
 };
 
 const char *audit_rule_name(enum audit_rule rule)
@@ -82,6 +82,12 @@ static FILE *open_trusted(int rootfd, const char *path, struct audit_opts *o)
 	if (!f)
 		close(fd);
 	return f;
+}
+
+void audit_add_customer(struct audit_opts *o, uid_t uid, gid_t gid)
+{
+	add_uid(o, uid);
+	add_gid(o, gid);
 }
 
 int audit_read_customers(int rootfd, struct audit_opts *o)
@@ -306,6 +312,27 @@ static void check_private_tmp(struct walk *w, const char *in, const char *host, 
 	    (unsigned)(st->st_mode & 07777));
 }
 
+/* A file of another customer (a uid cgijail would serve, not this jail's):
+ * that customer can change it from wherever it reaches it, and this
+ * jail's customer's CGIs trust it. A uid without a passwd entry is one a
+ * new customer may be given. */
+static void check_foreign_owner(struct walk *w, const char *host, const struct stat *st)
+{
+	char fix[8400], who[300];
+	const struct passwd *pw;
+
+	if (!w->o->min_uid || st->st_uid < w->o->min_uid || st->st_uid == w->o->owner ||
+	    is_customer_uid(w->o, st->st_uid))
+		return;
+	pw = getpwuid(st->st_uid);
+	snprintf(who, sizeof who, "%s%s%s", pw ? "(" : "(no such user", pw ? pw->pw_name : "", ")");
+	snprintf(fix, sizeof fix, "chown -h root:root '%s' (a system file), or to this jail's customer "
+		 "(below its areas), or remove it", host);
+	add(w->r, AR_FOREIGN_OWNER, host, fix,
+	    "owned by uid %lu %s, a customer (uid >= min_uid %lu) who is not this jail's",
+	    (unsigned long)st->st_uid, who, w->o->min_uid);
+}
+
 static void check_entry(struct walk *w, int dirfd, const char *name, const char *in,
 			const char *host, const struct stat *st)
 {
@@ -313,6 +340,7 @@ static void check_entry(struct walk *w, int dirfd, const char *name, const char 
 
 	w->r->scanned++;
 	check_writable(w, in, host, st);
+	check_foreign_owner(w, host, st);
 	check_device(w, in, host, st);
 	if (S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID))) {
 		snprintf(fix, sizeof fix, "chmod ug-s '%s'", host);

@@ -17,6 +17,7 @@ enum audit_rule {
 	AR_ESCAPING_SYMLINK,    /* a symlink whose target climbs above the jail's root */
 	AR_NO_STICKY,           /* a world-writable directory without the sticky bit */
 	AR_SHARED_TMP,          /* /tmp or /var/tmp writable by others than the customer */
+	AR_FOREIGN_OWNER,       /* owned by a uid >= min_uid that is not this jail's customer */
 	AR_COUNT
 };
 
@@ -39,6 +40,7 @@ struct audit_opts {
 	gid_t cust_gids[AUDIT_MAX_IDS];
 	size_t n_cust_gids;
 	struct strlist areas;         /* paths inside the jail the customer may write below */
+	unsigned long min_uid;        /* uids from here on are customers; 0: foreign-owner off */
 };
 
 struct audit_result {
@@ -56,6 +58,9 @@ void audit_opts_free(struct audit_opts *o);
  * root's alone is not read (a customer could list "/usr" as a home): its
  * owner and group are taken as a customer's instead. 0, or -1. */
 int audit_read_customers(int rootfd, struct audit_opts *o);
+
+/* Count UID and GID as this jail's customer's. */
+void audit_add_customer(struct audit_opts *o, uid_t uid, gid_t gid);
 
 /* Audit JAIL (its path on the host). Returns 0 when it ran (findings in R,
  * sorted by path), -1 with errno when the jail cannot be read. */

@@ -18,6 +18,7 @@
 #define CUSTOMER 42999
 
 static char top[4096], jail[4200];
+static unsigned long min_uid; /* of the config; 0: foreign-owner off */
 
 /* JAIL/REL in a static buffer. */
 static const char *jpath(const char *rel)
@@ -63,6 +64,7 @@ static size_t count(enum audit_rule rule, const char *rel)
 	snprintf(want, sizeof want, rel[0] == '/' ? "%.0s%s" : "%s/%s", jail, rel);
 	audit_opts_init(&o);
 	o.owner = getuid();
+	o.min_uid = min_uid;
 	assert_true(rootfd >= 0);
 	assert_int_equal(audit_read_customers(rootfd, &o), 0);
 	assert_int_equal(audit_jail(jail, &o, &r), 0);
@@ -246,6 +248,34 @@ static void test_customer_writable(void **state)
 	unlink(path);
 }
 
+/* foreign-owner: a file of a uid >= min_uid that is not the jail's
+ * customer's; the customer's own, root's and a uid below min_uid are not,
+ * nor anything without a config (min_uid 0). */
+static void test_foreign_owner(void **state)
+{
+	char path[8400];
+
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	tmptree_file(jail, "home/cust/other", "x", 0644);
+	snprintf(path, sizeof path, "%s/home/cust/other", jail);
+	min_uid = 40000;
+	assert_int_equal(chown(path, CUSTOMER + 1, CUSTOMER + 1), 0);
+	assert_int_equal(count(AR_FOREIGN_OWNER, "home/cust/other"), 1);
+	assert_int_equal(lchown(jpath("usr/bin"), CUSTOMER + 1, 0), 0);
+	assert_int_equal(count(AR_FOREIGN_OWNER, "usr/bin"), 1);
+	assert_int_equal(lchown(jpath("usr/bin"), 0, 0), 0);
+	assert_int_equal(chown(path, CUSTOMER, CUSTOMER), 0);
+	assert_int_equal(count(AR_FOREIGN_OWNER, "home/cust/other"), 0);
+	assert_int_equal(chown(path, 39999, 39999), 0);
+	assert_int_equal(count(AR_FOREIGN_OWNER, "home/cust/other"), 0);
+	assert_int_equal(chown(path, CUSTOMER + 1, CUSTOMER + 1), 0);
+	min_uid = 0;
+	assert_int_equal(count(AR_FOREIGN_OWNER, "home/cust/other"), 0);
+	unlink(path);
+}
+
 /* A passwd the customer can write is not believed: it could list /usr as
  * a home, so that nothing below it is reported. One only root (and its
  * group) can write is. */
@@ -313,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_customer_writable),
 		cmocka_unit_test(test_untrusted_passwd),
 		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_foreign_owner),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
