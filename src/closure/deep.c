@@ -4,9 +4,10 @@
  *              below /usr/local/lib/python3.X/dist-packages and
  *              /usr/lib/python3/dist-packages (Debian's sys.path) that this
  *              Python would import (no "cpython-3Y" tag of another version)
- *   perl       the XS modules: the .so files below an auto/ directory under
- *              each directory of @INC, which is compiled into the program
- *              (or libperl): the paths in it that contain "perl"
+ *   perl       the XS modules: the .so files below the auto/ directory of
+ *              each directory of @INC (where DynaLoader and XSLoader look),
+ *              which is compiled into the program (or libperl): the paths
+ *              in it that contain "perl"
  *   php        what its ini files enable (deep_php.c)
  *
  * Each is loaded as dlopen() from the interpreter would: its undefined
@@ -203,11 +204,17 @@ static void find_perl_modules(struct finder *fd, const struct cl_map *m)
 		if ((o == m->main || (soname && strncmp(soname, "libperl", 7) == 0)) && o->file->buf)
 			cl_path_strings(o->file->buf, o->file->len, "perl", note_inc, &inc);
 	}
+	/* DynaLoader and XSLoader look for DIR/auto/MOD/PATH/MOD.so only. */
 	fd->require = "/auto/";
-	for (size_t i = 0; i < inc.n; i++) {
-		scan_dir(fd, inc.v[i], 10);
-		free(inc.v[i]);
+	for (size_t i = 0; i < inc.n && !fd->ctx->oom; i++) {
+		char *autodir = cl_printf(fd->ctx, "%s/auto", inc.v[i]);
+
+		if (autodir)
+			scan_dir(fd, autodir, 10);
+		free(autodir);
 	}
+	for (size_t i = 0; i < inc.n; i++)
+		free(inc.v[i]);
 }
 
 static void find_modules(struct finder *fd, const struct cl_map *m, const char *base)

@@ -1,6 +1,7 @@
-/* cachebench N ROOT PATH CACHE: time the jail library check of PATH inside
- * ROOT in this process, as cgijail runs it after the drop (a readable fd of
- * the program, symbols checked, NSS modules required):
+/* cachebench N ROOT PATH CACHE [modules]: time the jail library check of
+ * PATH inside ROOT in this process, as cgijail runs it after the drop (a
+ * readable fd of the program, symbols checked, NSS modules required; with
+ * "modules", the interpreter's extension modules too: check_modules):
  *   cold  cl_check_cached() with an empty cache file (full check, stored)
  *   full  cl_check() without any cache
  *   hit   cl_check_cached() when nothing has changed (the repeat check)
@@ -54,17 +55,18 @@ static void stats(double *t, int n, double *med, double *p99)
 
 int main(int argc, char **argv)
 {
-	int n = argc == 5 ? atoi(argv[1]) : 0;
+	int n = argc == 5 || argc == 6 ? atoi(argv[1]) : 0;
 	struct cl_options opt;
 	double *t, cold_med, cold_p99, full_med, full_p99, hit_med, hit_p99;
 	int prog_fd, cache_fd, cold_n, hits = 0, misses = 0;
 	enum cl_cache_status st;
 
 	if (n <= 0) {
-		fprintf(stderr, "usage: cachebench N ROOT PATH CACHE\n");
+		fprintf(stderr, "usage: cachebench N ROOT PATH CACHE [modules]\n");
 		return 2;
 	}
 	cl_options_init(&opt);
+	opt.deep = argc == 6 && strcmp(argv[5], "modules") == 0;
 	opt.root_fd = open(argv[2], O_PATH | O_DIRECTORY | O_CLOEXEC);
 	prog_fd = openat(opt.root_fd, argv[3][0] == '/' ? argv[3] + 1 : argv[3], O_RDONLY | O_CLOEXEC);
 	cache_fd = open(argv[4], O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);

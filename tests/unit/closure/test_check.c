@@ -18,72 +18,10 @@
 
 #include "cl_arch.h"
 #include "cl_ctx.h"
+#include "checkfix.h"
 #include "testjail.h"
 
 #define LIBDIR "/lib/x86_64-linux-gnu"
-
-struct fixture {
-	struct tjail j;
-	struct cl_options opt;
-	struct cl_report rep;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	if (!f || tj_create(&f->j) < 0 || tj_base(&f->j) < 0)
-		return -1;
-	cl_options_init(&f->opt);
-	cl_report_init(&f->rep);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	cl_report_free(&f->rep);
-	tj_destroy(&f->j);
-	free(f);
-	return 0;
-}
-
-/* Check PATH afresh; the report stays in f->rep. */
-static struct cl_report *check(struct fixture *f, const char *path)
-{
-	cl_report_free(&f->rep);
-	if (tj_check(&f->j, &f->opt, path, &f->rep) < 0)
-		fail_msg("cl_check(%s): %s", path, strerror(errno));
-	return &f->rep;
-}
-
-static void expect_ok(struct fixture *f, const char *path)
-{
-	struct cl_report *rep = check(f, path);
-
-	if (rep->n_problems)
-		tj_dump(rep);
-	assert_int_equal(rep->n_problems, 0);
-}
-
-static void expect(struct fixture *f, const char *path, enum cl_kind kind, const char *object,
-		   const char *detail)
-{
-	struct cl_report *rep = check(f, path);
-
-	if (!tj_has(rep, kind, object, detail)) {
-		tj_dump(rep);
-		fail_msg("no %s problem about %s (%s)", cl_kind_name(kind), object ? object : "-",
-			 detail ? detail : "-");
-	}
-}
-
-static void put(struct fixture *f, const char *fixture, const char *path, unsigned mode)
-{
-	assert_int_equal(tj_copy(&f->j, tj_fixture(fixture), path, mode), 0);
-}
 
 static void test_ok_program(void **state)
 {
@@ -486,7 +424,7 @@ static void test_prog_fd(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_ok_program), T(test_missing_library), T(test_missing_version),
 		T(test_undefined_symbol), T(test_wrong_class), T(test_origin),

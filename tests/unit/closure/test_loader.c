@@ -16,66 +16,9 @@
 #include <cmocka.h>
 
 #include "cl_preload.h"
-#include "testjail.h"
+#include "checkfix.h"
 
 #define LIBDIR "/lib/x86_64-linux-gnu"
-
-struct fixture {
-	struct tjail j;
-	struct cl_options opt;
-	struct cl_report rep;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	if (!f || tj_create(&f->j) < 0 || tj_base(&f->j) < 0)
-		return -1;
-	cl_options_init(&f->opt);
-	cl_report_init(&f->rep);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	cl_report_free(&f->rep);
-	tj_destroy(&f->j);
-	free(f);
-	return 0;
-}
-
-static void put(struct fixture *f, const char *fixture, const char *path, unsigned mode)
-{
-	assert_int_equal(tj_copy(&f->j, tj_fixture(fixture), path, mode), 0);
-}
-
-static struct cl_report *check(struct fixture *f, const char *path)
-{
-	cl_report_free(&f->rep);
-	if (tj_check(&f->j, &f->opt, path, &f->rep) < 0)
-		fail_msg("cl_check(%s): %s", path, strerror(errno));
-	return &f->rep;
-}
-
-static void expect_ok(struct fixture *f, const char *path)
-{
-	if (check(f, path)->n_problems)
-		tj_dump(&f->rep);
-	assert_int_equal(f->rep.n_problems, 0);
-}
-
-static void expect(struct fixture *f, const char *path, enum cl_kind kind, const char *object,
-		   const char *detail)
-{
-	if (!tj_has(check(f, path), kind, object, detail)) {
-		tj_dump(&f->rep);
-		fail_msg("no %s problem about %s", cl_kind_name(kind), object ? object : "-");
-	}
-}
 
 /* DT_FILTER: the filtee must load, like a DT_NEEDED entry. */
 static void test_filter(void **state)
@@ -210,7 +153,7 @@ static void test_preload_parse(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_filter), T(test_auxiliary), T(test_preload), T(test_preload_first),
 		cmocka_unit_test(test_preload_parse),

@@ -14,73 +14,24 @@
 #include <cmocka.h>
 
 #include "cl_modules.h"
-#include "testjail.h"
+#include "checkfix.h"
 
 #define PHP "/usr/bin/php-cgi9.9"
 #define EXT "/usr/lib/phpfake/20990101"
 #define CONFD "/etc/phpfake/cgi/conf.d"
 
-struct fixture {
-	struct tjail j;
-	struct cl_options opt;
-	struct cl_report rep;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
+	int rc = fixture_setup(state);
 
-	if (!f || tj_create(&f->j) < 0 || tj_base(&f->j) < 0)
-		return -1;
-	cl_options_init(&f->opt);
-	f->opt.deep = true;
-	cl_report_init(&f->rep);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	cl_report_free(&f->rep);
-	tj_destroy(&f->j);
-	free(f);
-	return 0;
-}
-
-static void put(struct fixture *f, const char *fixture, const char *path, unsigned mode)
-{
-	assert_int_equal(tj_copy(&f->j, tj_fixture(fixture), path, mode), 0);
+	if (rc == 0)
+		((struct fixture *)*state)->opt.deep = true;
+	return rc;
 }
 
 static void write_file(struct fixture *f, const char *path, const char *text)
 {
 	assert_int_equal(tj_write(&f->j, path, text, 0644), 0);
-}
-
-static struct cl_report *check(struct fixture *f, const char *path)
-{
-	cl_report_free(&f->rep);
-	if (tj_check(&f->j, &f->opt, path, &f->rep) < 0)
-		fail_msg("cl_check(%s): %s", path, strerror(errno));
-	return &f->rep;
-}
-
-static void expect_ok(struct fixture *f, const char *path)
-{
-	if (check(f, path)->n_problems)
-		tj_dump(&f->rep);
-	assert_int_equal(f->rep.n_problems, 0);
-}
-
-static void expect(struct fixture *f, const char *path, enum cl_kind kind, const char *object,
-		   const char *detail)
-{
-	if (!tj_has(check(f, path), kind, object, detail)) {
-		tj_dump(&f->rep);
-		fail_msg("no %s problem about %s", cl_kind_name(kind), object ? object : "-");
-	}
 }
 
 /* php-cgi with two enabled extensions (b needs what a defines), a zend
@@ -259,7 +210,7 @@ static void test_path_strings(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_php_enabled_only), T(test_php_global_scope), T(test_php_ini_rules),
 		T(test_perl_inc), cmocka_unit_test(test_phpini_parse),
