@@ -39,6 +39,8 @@ struct cj_policy {
 	unsigned timeout;          /* wall-clock seconds; 0: none */
 	bool supplementary_groups; /* the target's other groups (NSS: getgrouplist) */
 	bool script_exec_fd;       /* script_exec = fd: a #! script is exec'd by its fd */
+	char template_name[64];    /* a thin jail on this template; "" when none */
+	bool template_link;        /* template_mode = link (hard links); else bind */
 	struct cj_limit limits[LIM_COUNT];
 };
 
@@ -47,6 +49,7 @@ struct cj_config {
 	char supervisor_user[64];  /* who the timeout supervisor runs as */
 	unsigned long min_uid, min_gid;
 	char log[PATH_MAX];        /* "" when no log file */
+	char template_dir[PATH_MAX]; /* the template store */
 	bool syslog;
 	struct cj_policy defaults;
 	void *dict;                /* iniparser dictionary, for [user:NAME] */
