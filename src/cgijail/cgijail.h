@@ -75,6 +75,9 @@ struct request {
 	uid_t sv_uid;          /* the supervisor's own user (supervisor_user) */
 	gid_t sv_gid;
 	int supervisor_pipe[2];
+	char template_gen[32];  /* the template generation of a thin jail, "" */
+	char trusted[48];       /* where it lies inside the jail, for the check */
+	int template_tree;      /* bind mode: the clone of its tree, to mount */
 };
 
 /* The whole request (main.c) and, in stack.c, where it runs: on the main
@@ -162,6 +165,11 @@ void print_seccomp_policy(FILE *out, const struct cj_policy *pol);
 
 /* environ.c */
 void build_environment(struct request *rq);
+
+/* template.c: a thin jail's generation, opened as root before chroot and
+ * (template_mode = bind) mounted in the CGI's mount namespace */
+void open_template(struct request *rq);
+void mount_template(struct request *rq);
 
 /* exec.c: under script_exec = fd, a script's /dev/fd/N must lead to it in
  * the jail; then exec exactly what was checked */

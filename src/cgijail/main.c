@@ -31,6 +31,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	check_target_ids(rq);
 	lookup_supervisor_user(rq);
 	open_jail_root(rq);
+	open_template(rq);
 
 	/* The file checks, with the target's rights (NFS root_squash safe). */
 	become_target_temporarily(rq);
@@ -46,6 +47,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	build_seccomp_filter(rq);
 	record_link_map(rq);
 	enter_namespaces(rq);
+	mount_template(rq);
 	start_supervisor(rq);
 	open_check_cache(rq);
 	enter_jail(rq);
