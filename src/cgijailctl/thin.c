@@ -363,6 +363,17 @@ int thin_drop_old_farms(int jailfd, struct thin_result *r)
 	return rc;
 }
 
+void thin_trusted(int jailfd, char *out, size_t len)
+{
+	char gen[TSTORE_GEN_MAX];
+
+	out[0] = '\0';
+	if (thin_linked_gen(jailfd, gen, sizeof gen) == 1)
+		snprintf(out, len, "/%s/%s", FARMS, gen);
+	else if (thin_is_thin(jailfd))
+		snprintf(out, len, "/%s", MOUNT_POINT);
+}
+
 bool thin_is_thin(int jailfd)
 {
 	return faccessat(jailfd, MOUNT_POINT, F_OK, AT_SYMLINK_NOFOLLOW) == 0;

@@ -16,6 +16,7 @@
 #define CTL_THIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "strlist.h"
 
@@ -37,6 +38,11 @@ int thin_drop_old_farms(int jailfd, struct thin_result *r);
 /* Link mode: the generation JAILFD's /.template points at (".gens/GEN"),
  * into GEN; 1, 0 when /.template is not such a symlink, -1 on error. */
 int thin_linked_gen(int jailfd, char *gen, size_t len);
+
+/* A thin jail's template, as the check sees it inside the jail
+ * (cl_options.trusted): "/.gens/GEN" in link mode, "/.template" in bind
+ * mode; "" for a jail that is not thin. */
+void thin_trusted(int jailfd, char *out, size_t len);
 
 /* Whether JAILFD is a thin jail (has /.template). */
 bool thin_is_thin(int jailfd);

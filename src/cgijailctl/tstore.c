@@ -224,6 +224,16 @@ static int list_dir(int dirfd, bool (*pick)(const char *), struct strlist *out)
 	return rc;
 }
 
+static bool any_entry(const char *name)
+{
+	return strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+int tstore_entries(int dirfd, struct strlist *names)
+{
+	return list_dir(dirfd, any_entry, names);
+}
+
 int tstore_generations(int tfd, struct strlist *gens)
 {
 	return list_dir(tfd, tstore_gen_ok, gens);

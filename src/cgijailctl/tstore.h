@@ -52,6 +52,9 @@ bool tstore_verified(int tfd, const char *gen);
 /* The generations of TFD (verified or not, never .build-*), oldest first. */
 int tstore_generations(int tfd, struct strlist *gens);
 
+/* Every entry of DIRFD but "." and "..", sorted. */
+int tstore_entries(int dirfd, struct strlist *names);
+
 /* Every template NAME of the store, sorted. */
 int tstore_templates(const struct tstore *s, struct strlist *names);
 

@@ -12,9 +12,10 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"
 . "$CJ_TOP/tests/lib/ctl.sh"
+. "$CJ_TOP/tests/lib/hostile.sh"
 
 STORE=$CJ_SRV/templates
-A=cjtpa B=cjtpb
+A=cjtpa B=cjtpb C=cjtpc
 
 write_conf() {
 	{ cj_conf_head; cat <<EOF; } | cj_conf
@@ -26,13 +27,18 @@ $1
 [user:$B]
 template_mode = link
 namespaces = none
+
+[user:$C]
+template = none
+namespaces = none
 EOF
 }
 
 setup() {
 	cj_install || return 2
 	cj_build_cgis || return 2
-	cj_user "$A" && cj_user "$B" || return 2
+	cj_user "$A" && cj_user "$B" && cj_user "$C" || return 2
+	gcc -static -O1 -o "$CJ_WORK/thin_probe" "$CJ_TOP/tests/integration/probes/thin_probe.c" || return 2
 	write_conf ""
 	# A host file of our own in the template (refresh sees it change).
 	mkdir -m 0755 "$CJ_SRV/host" && echo one >"$CJ_SRV/host/marker" && chmod 0644 "$CJ_SRV/host/marker"
@@ -220,10 +226,76 @@ cj_run "$JA/var/www/cgi-bin" --dry-run "$A" "$A" py.cgi
 cj_expect "--dry-run of a thin jail: names the template and its generation, and checks in the jail" \
 	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +template +t1, generation $G4, verified" <<<"$CJ_OUT" && ! grep -qF "$STORE" /proc/self/mountinfo'
 
-# ---- a customer cannot reach into the store ----
+# ---- audit, check --all, upgrade ----
 
-cj_reset_run
-expect "link mode: the customer cannot hard-link a template file into its own directory" \
-	'! setpriv --reuid="$B" --regid="$B" --clear-groups ln "$JB/.gens/$G4/usr/bin/python3" "$JB/var/www/cgi-bin/mine" 2>/dev/null'
+ctl audit --root "$JA"
+expect "audit of the bind-mode thin jail: no findings" '[ "$CTL_RC" = 0 ] && grep -q ", 0 findings$" <<<"$CTL_OUT"'
+ctl audit --root "$JB"
+expect "audit of the link-mode thin jail: its hard links into the store are accepted, no findings" \
+	'[ "$CTL_RC" = 0 ] && grep -q ", 0 findings$" <<<"$CTL_OUT"'
+echo secret >"$CJ_SRV/host/outside" && ln "$CJ_SRV/host/outside" "$JB/.gens/$G4/usr/bin/outside" &&
+	ln "$STORE/t1/$G4/root/usr/bin/python3.11" "$JB/.gens/$G4/usr/bin/renamed"
+ctl audit --root "$JB"
+expect "audit: a hard link to a file outside the store, and one into the store at another path, are findings" \
+	'[ "$CTL_RC" = 1 ] && grep -q "^hardlink: $JB/.gens/$G4/usr/bin/outside" <<<"$CTL_OUT" &&
+	 grep -q "^hardlink: $JB/.gens/$G4/usr/bin/renamed" <<<"$CTL_OUT" && [ "$(grep -c "^hardlink:" <<<"$CTL_OUT")" = 2 ]'
+rm -f "$JB/.gens/$G4/usr/bin/outside" "$JB/.gens/$G4/usr/bin/renamed"
+ctl check --all --config "$CJ_CONF" --format json
+expect "check --all: the template once (a row of its own), the thin jails by their own files only, all ok" \
+	'[ "$CTL_RC" = 0 ] && grep -q "\"user\": \"template:t1\"" <<<"$CTL_OUT" && grep -q "\"jail\": \"$JB\"" <<<"$CTL_OUT"'
+ctl upgrade --root "$JA"
+expect "upgrade of a thin jail: says its template is refreshed instead, changes nothing" \
+	'[ "$CTL_RC" = 0 ] && grep -q "a thin jail" <<<"$CTL_OUT"'
 
+# ---- a copied jail: upgrade's dry run, then migrate ----
+
+JC=$CJ_SRV/jails/$C
+ctl init --root "$JC" --user "$C" --profile sh --profiles "$CJ_WORK/profiles"
+cj_cgi "$CJ_WORK/sh.cgi" "$JC/var/www/cgi-bin/sh.cgi" "$C:$C"
+mkdir -p "$JC/home/$C" && echo precious >"$JC/home/$C/data" && chown -R "$C:$C" "$JC/home/$C"
+LIBC=$(find "$JC/usr/lib" -name 'libc.so.6' -print -quit)
+[ -n "$LIBC" ] && rm -f -- "$LIBC"
+ctl upgrade --root "$JC"
+expect "upgrade's dry run of a copied jail without its libc: reports it (exit 1), as --apply would restore it" \
+	'[ -n "$LIBC" ] && [ "$CTL_RC" = 1 ] && grep -q "would re-copy $JC.*libc.so.6: missing in the jail" <<<"$CTL_OUT"'
+ctl upgrade --root "$JC" --apply
+ctl upgrade --root "$JC"
+expect "after upgrade --apply, the dry run finds nothing" '[ "$CTL_RC" = 0 ] && grep -q ": 0 stale" <<<"$CTL_OUT" && [ -f "$LIBC" ]'
+ctl migrate --root "$JC" --template t1 --template-mode link --config "$CJ_CONF"
+MIG=$(ls -d "$JC"/.cgijail-migrated-* 2>/dev/null | head -n 1)
+expect "migrate --template-mode link: the copied system files moved aside, the jail thin, the customer's file kept" \
+	'[ "$CTL_RC" = 0 ] && [ "$(readlink "$JC/usr")" = /.template/usr ] && [ "$(readlink "$JC/.template")" = ".gens/$G4" ] &&
+	 [ "$(cat "$JC/home/$C/data")" = precious ] && [ -n "$MIG" ] && [ -d "$MIG/usr/bin" ] && [ "$(stat -c %a "$MIG")" = 700 ]'
+run "$C" sh.cgi
+cj_assert_exec "the migrated jail serves its CGI (link mode works before the config names the template)"
+
+# ---- hostile: a customer against the template (counted) ----
+
+for u in "$A" "$B"; do
+	mode=bind; [ "$u" = "$B" ] && mode=link
+	j=$CJ_SRV/jails/$u
+	cj_cgi "$CJ_WORK/thin_probe" "$j/var/www/cgi-bin/probe.cgi" "$u:$u"
+	run "$u" probe.cgi
+	h_safe "$mode mode: the CGI cannot remount, unmount, write, replace, chmod or hard-link the template, nor plant /etc/ld.so.preload" \
+		'[ "$CJ_RC" = 0 ] && for k in remount umount write create unlink_usr rename_template hardlink chmod symlink_etc; do
+			case $(cj_val "$k") in ""|ok) diag "$k: $(cj_val "$k")"; false; break ;; esac; done'
+	ln -sf /usr/bin/python3 "$j/var/www/cgi-bin/link.cgi" && chown -h "$u:$u" "$j/var/www/cgi-bin/link.cgi"
+	run "$u" link.cgi
+	h_refused "$mode mode: a symlink to a template program as the CGI: refused" CJ_PROG_OPEN 'link.cgi is a symlink'
+	# A directory of the customer's named like the template: never trusted.
+	mkdir -p "$j/var/www/cgi-bin/.template/usr/bin" && chown -R "$u:$u" "$j/var/www/cgi-bin/.template"
+	printf '#!/var/www/cgi-bin/.template/usr/bin/nonexistent\n' >"$CJ_WORK/fake.cgi"
+	cj_cgi "$CJ_WORK/fake.cgi" "$j/var/www/cgi-bin/fake.cgi" "$u:$u"
+	run "$u" fake.cgi
+	h_refused "$mode mode: a #! into the customer's own .template directory is checked, not trusted" \
+		CJ_MISSING_INTERPRETER '/var/www/cgi-bin/.template/usr/bin/nonexistent'
+done
+if [ "$(cat /proc/sys/fs/protected_hardlinks 2>/dev/null)" = 1 ]; then
+	h_safe "link mode: the customer cannot hard-link a template file into its own directory (fs.protected_hardlinks)" \
+		'! setpriv --reuid="$B" --regid="$B" --clear-groups ln "$JB/.gens/$G4/usr/bin/python3.11" "$JB/var/www/cgi-bin/mine" 2>/dev/null'
+else
+	ok "link mode: hard links of the customer into the template # SKIP fs.protected_hardlinks is off on this host"
+fi
+
+h_report
 tap_end
