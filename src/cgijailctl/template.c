@@ -111,7 +111,9 @@ int template_switch_jails(const struct template_args *a, const struct tstore *s,
 	struct strlist paths = { 0 }, users = { 0 }, modes = { 0 };
 	char why[2048], root[8192];
 	int genroot, rc = 0;
+	struct timespec t0, t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (jails_of_template(a->config, name, &paths, &users, &modes, why, sizeof why) < 0) {
 		(void)strlist_add(&rep->errors, why);
 		return -1;
@@ -150,6 +152,8 @@ next:
 	strlist_free(&paths);
 	strlist_free(&users);
 	strlist_free(&modes);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rep->switch_ms += (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	return rc;
 }
 

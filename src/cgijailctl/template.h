@@ -22,6 +22,7 @@ struct template_args {
 struct template_report {
 	size_t jails;             /* thin jails pointed at the new generation */
 	size_t linked;            /* files hard-linked for them (link mode) */
+	double switch_ms;         /* how long pointing them at it took */
 	struct strlist lines;     /* what was done, or would be (dry run) */
 	struct strlist errors;
 };

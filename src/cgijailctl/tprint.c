@@ -24,8 +24,8 @@ void template_print_build(const struct template_args *a, const char *name,
 		printf(", \"generation\": ");
 		json_print_string(stdout, r->gen);
 		printf(", \"current\": %s, \"copied\": %zu, \"programs\": %zu, \"jails\": %zu, "
-		       "\"linked\": %zu, ", r->current ? "true" : "false", r->copied, r->programs,
-		       rep->jails, rep->linked);
+		       "\"linked\": %zu, \"switch_ms\": %.1f, ", r->current ? "true" : "false", r->copied,
+		       r->programs, rep->jails, rep->linked, rep->switch_ms);
 		out_json_list(stdout, "problems", &r->problems);
 		fputs(", ", stdout);
 		out_json_list(stdout, "errors", &r->errors);
@@ -42,8 +42,8 @@ void template_print_build(const struct template_args *a, const char *name,
 		printf("error: %s\n", rep->errors.v[i]);
 	if (r->current)
 		printf("template %s: generation %s is current (%zu files, %zu programs checked; %zu jails "
-		       "re-pointed, %zu files linked)\n", name, r->gen, r->copied, r->programs, rep->jails,
-		       rep->linked);
+		       "re-pointed in %.0f ms, %zu files linked)\n", name, r->gen, r->copied, r->programs,
+		       rep->jails, rep->switch_ms, rep->linked);
 	else
 		printf("template %s: the new generation %s did not pass (%zu problems, %zu errors); the "
 		       "current generation is unchanged\n", name, r->gen, r->problems.n, r->errors.n);
@@ -91,9 +91,9 @@ void template_print_report(const struct template_args *a, const char *what,
 			   const struct template_report *rep, int status)
 {
 	if (a->json) {
-		printf("{\"ok\": %s, \"dry_run\": %s, \"jails\": %zu, \"linked\": %zu, ",
+		printf("{\"ok\": %s, \"dry_run\": %s, \"jails\": %zu, \"linked\": %zu, \"switch_ms\": %.1f, ",
 		       status == CTL_OK ? "true" : "false", a->dry_run ? "true" : "false", rep->jails,
-		       rep->linked);
+		       rep->linked, rep->switch_ms);
 		out_json_list(stdout, "done", &rep->lines);
 		fputs(", ", stdout);
 		out_json_list(stdout, "errors", &rep->errors);
