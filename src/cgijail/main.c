@@ -21,6 +21,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	log_open(rq);
 
 	/* Who calls, and what for (suexec's order). */
+	load_nss_answers(rq);
 	identify_caller(rq);
 	if (rq->mode == MODE_VERSION)
 		print_version(rq);
@@ -30,6 +31,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	lookup_target(rq);
 	check_target_ids(rq);
 	lookup_supervisor_user(rq);
+	store_nss_answers(rq);
 	open_jail_root(rq);
 	open_template(rq);
 

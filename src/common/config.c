@@ -87,6 +87,12 @@ static int set_global_key(struct cj_config *cfg, const char *key, const char *v,
 		return cv_optional_path(v, cfg->log, sizeof cfg->log, why, len);
 	if (!strcmp(key, "syslog"))
 		return cv_bool(v, &cfg->syslog, why, len);
+	if (!strcmp(key, "nss_cache_ttl")) {
+		if (cv_number(v, 3600, &n, why, len) < 0)
+			return -1;
+		cfg->nss_cache_ttl = (unsigned)n;
+		return 0;
+	}
 	if (!strcmp(key, "template_dir"))
 		return cv_path_pattern(v, cfg->template_dir, sizeof cfg->template_dir, why, len);
 	if (!strcmp(key, "supervisor_user"))
@@ -106,6 +112,7 @@ static void set_defaults(struct cj_config *cfg)
 	cfg->min_gid = 1000;
 	snprintf(cfg->log, sizeof cfg->log, "%s", CJ_LOG_PATH);
 	snprintf(cfg->template_dir, sizeof cfg->template_dir, "%s", CJ_TEMPLATE_DIR);
+	cfg->nss_cache_ttl = 60;
 	cfg->syslog = true;
 	p->require_jail = true;
 	snprintf(p->docroot, sizeof p->docroot, "/var/www");
@@ -411,7 +418,8 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 
 	fprintf(out, "caller = %s\nmin_uid = %lu\nmin_gid = %lu\n", cfg->caller,
 		cfg->min_uid, cfg->min_gid);
-	fprintf(out, "supervisor_user = %s\n", cfg->supervisor_user);
+	fprintf(out, "supervisor_user = %s\nnss_cache_ttl = %u\n", cfg->supervisor_user,
+		cfg->nss_cache_ttl);
 	fprintf(out, "log = %s\nsyslog = %s\n", cfg->log[0] ? cfg->log : "none",
 		cfg->syslog ? "yes" : "no");
 	fprintf(out, "jail_root = %s\nrequire_jail = %s\n", p->jail_root[0] ? p->jail_root : "none",

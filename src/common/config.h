@@ -47,6 +47,7 @@ struct cj_policy {
 struct cj_config {
 	char caller[64];
 	char supervisor_user[64];  /* who the timeout supervisor runs as */
+	unsigned nss_cache_ttl;    /* seconds NSS answers are kept; 0: not kept */
 	unsigned long min_uid, min_gid;
 	char log[PATH_MAX];        /* "" when no log file */
 	char template_dir[PATH_MAX]; /* the template store */
