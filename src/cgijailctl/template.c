@@ -103,15 +103,67 @@ static int parse_args(int argc, char **argv, struct template_args *a)
 	return 0;
 }
 
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void jail_error(struct template_report *rep, const char *jail, const char *why)
+{
+	char line[8400];
+
+	snprintf(line, sizeof line, "%s: %s", jail, why);
+	(void)strlist_add(&rep->errors, line);
+}
+
+/* Point the jail PATH at GEN; its old farm stays until every jail is done. */
+static int switch_one(const char *path, int genroot, const char *gen, bool link,
+		      struct template_report *rep)
+{
+	struct thin_result r = { 0 };
+	char why[2048];
+	int jfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+
+	if (jfd >= 0 && thin_is_thin(jfd)) {
+		rc = thin_attach(jfd, genroot, gen, link, &r, why, sizeof why);
+		if (rc < 0) {
+			jail_error(rep, path, why);
+		} else {
+			rep->jails++;
+			rep->linked += r.linked;
+		}
+	}
+	if (jfd >= 0)
+		close(jfd);
+	thin_result_free(&r);
+	return rc;
+}
+
+static void drop_old_farms(const char *path, struct template_report *rep)
+{
+	struct thin_result r = { 0 };
+	int jfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (jfd >= 0 && thin_drop_old_farms(jfd, &r) < 0)
+		jail_error(rep, path, "removing its old copies of the template failed");
+	if (jfd >= 0)
+		close(jfd);
+	thin_result_free(&r);
+}
+
 /* Every jail on template NAME now points at GEN: link-mode farms built and
- * switched, every jail wired again (metadata only). */
+ * switched, every jail wired again (metadata only); then, every jail on
+ * the new generation, the old farms go. */
 int template_switch_jails(const struct template_args *a, const struct tstore *s, const char *name,
 			  const char *gen, struct template_report *rep)
 {
 	struct strlist paths = { 0 }, users = { 0 }, modes = { 0 };
 	char why[2048], root[8192];
 	int genroot, rc = 0;
-	struct timespec t0, t1;
+	struct timespec t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (jails_of_template(a->config, name, &paths, &users, &modes, why, sizeof why) < 0) {
@@ -120,40 +172,22 @@ int template_switch_jails(const struct template_args *a, const struct tstore *s,
 	}
 	snprintf(root, sizeof root, "%s/%s/%s/root", s->path, name, gen);
 	genroot = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	for (size_t i = 0; genroot >= 0 && i < paths.n; i++) {
-		struct thin_result r = { 0 };
-		int jfd = open(paths.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		bool link = !strcmp(modes.v[i], "link");
-
-		if (jfd < 0 || !thin_is_thin(jfd))
-			goto next;
-		if (thin_attach(jfd, genroot, gen, link, &r, why, sizeof why) < 0 ||
-		    (link && thin_drop_old_farms(jfd, &r) < 0)) {
-			char line[8400];
-			snprintf(line, sizeof line, "%s: %s", paths.v[i], why);
-			(void)strlist_add(&rep->errors, line);
-			rc = -1;
-		} else {
-			rep->jails++;
-			rep->linked += r.linked;
-		}
-next:
-		if (jfd >= 0)
-			close(jfd);
-		thin_result_free(&r);
-	}
 	if (genroot < 0) {
-		snprintf(why, sizeof why, "%s: %s", root, strerror(errno));
-		(void)strlist_add(&rep->errors, why);
+		jail_error(rep, root, strerror(errno));
 		rc = -1;
-	} else {
-		close(genroot);
 	}
+	for (size_t i = 0; genroot >= 0 && i < paths.n; i++)
+		if (switch_one(paths.v[i], genroot, gen, !strcmp(modes.v[i], "link"), rep) < 0)
+			rc = -1;
+	rep->switch_ms += ms_since(&t0);
+	for (size_t i = 0; genroot >= 0 && i < paths.n; i++)
+		if (!strcmp(modes.v[i], "link"))
+			drop_old_farms(paths.v[i], rep);
+	if (genroot >= 0)
+		close(genroot);
 	strlist_free(&paths);
 	strlist_free(&users);
 	strlist_free(&modes);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	rep->switch_ms += (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	return rc;
 }
 
