@@ -21,6 +21,11 @@ expect() {
 }
 WHY=()
 
+# Against an installed package (debian/tests/e2e) there is no build to install.
+if [ ! -f "$CJ_BUILD/build.ninja" ]; then
+	ok "meson install and scripts/install-apache # SKIP no meson build in $CJ_BUILD (an installed cgijail is tested)"
+	tap_end; exit 0
+fi
 cj_install || bail "make a suid-capable prefix"
 D=$CJ_PREFIX/dest
 # ---- meson install ----
