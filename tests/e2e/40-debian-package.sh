@@ -19,7 +19,6 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 U=cjwdeb
 LAUNCHER=/usr/lib/cgijail/cgijail
-CTLBIN=/usr/sbin/cgijailctl
 CONF=/etc/cgijail/cgijail.conf
 DEFAULTS=/etc/default/cgijail
 PRISTINE=/usr/lib/apache2/suexec-pristine
@@ -79,7 +78,7 @@ for p in /etc/cgijail /usr/lib/cgijail /var/cache/cgijail /var/log/cgijail.log /
 done
 ! dpkg-statoverride --list "$LAUNCHER" >/dev/null || skip_all "an admin's dpkg-statoverride for $LAUNCHER"
 alt_has "$PRISTINE" || bail "apache2-suexec-pristine is installed (scripts/deps test)"
-git -C "$CJ_TOP" rev-parse --git-dir >/dev/null 2>&1 || skip_all "$CJ_TOP is not a git checkout (the build copies its files)"
+git -c safe.directory="*" -C "$CJ_TOP" rev-parse --git-dir >/dev/null 2>&1 || skip_all "$CJ_TOP is not a git checkout (the build copies its files)"
 
 # ---- build once ----
 

@@ -22,7 +22,7 @@ DEB_PROBE_LIB=$DEB_PROBE_DIR/libcjhook.so.1
 deb_build() {
 	local src=$1 out=$2 version arch
 	mkdir -p "$out/cgijail" || return 2
-	git -C "$src" ls-files -z --cached --others --exclude-standard |
+	git -c safe.directory="*" -C "$src" ls-files -z --cached --others --exclude-standard |
 		(cd "$src" && xargs -0 cp --parents -t "$out/cgijail") || return 2
 	version=$(dpkg-parsechangelog -l "$out/cgijail/debian/changelog" -S Version) || return 2
 	arch=$(dpkg --print-architecture)
