@@ -162,17 +162,7 @@ cj_cgi "$W/who.sh" "$J/var/www/cgi-bin/who.sh" "$U:$U"
 { echo "; edited by the admin (tests/e2e/40-debian-package.sh)"; cj_conf_head; } >"$CONF"
 cp -p "$CONF" "$W/conf.admin"
 ap_init || bail "prepare Apache"
-ap_conf <<EOF
-<VirtualHost 127.0.0.1:$AP_PORT>
-    ServerName deb.test
-    DocumentRoot $J/var/www
-    SuexecUserGroup $U $U
-    ScriptAlias /cgi-bin/ $J/var/www/cgi-bin/
-    <Directory $J/var/www>
-        Require all granted
-    </Directory>
-</VirtualHost>
-EOF
+ap_jail_vhost deb.test "$U" "$J" | ap_conf
 ap_start_plain || bail "Apache starts with the host's suexec"
 WHY=("$(ap_error_log)")
 expect "Apache enables suEXEC with /usr/lib/apache2/suexec" 'grep -q "suEXEC mechanism enabled (wrapper: /usr/lib/apache2/suexec)" "$AP_ROOT/error.log"'
@@ -213,17 +203,23 @@ expect "a jailed CGI uses the jail's copy of the probe library (lib 1)" '[ "$AP_
 mkdir -m 0755 "$W/prom"
 sed -i "s|^CGIJAIL_PROM=.*|CGIJAIL_PROM=$W/prom/cgijail.prom|" "$DEFAULTS"
 
+# probe_install N: dpkg -i of cgijail-hook-probe N, syslog caught in
+# $W/syslogN (rc: dpkg's status); WHY: dpkg's output, syslog, the textfile.
+probe_install() {
+	pkg_run "$W/probe$1.log" with_syslog "$W/syslog$1" dpkg -i "$W/probe$1.deb"; rc=$?
+	WHY=("dpkg -i: exit $rc" "$(cat "$W/probe$1.log")" "syslog:" "$(cat "$W/syslog$1")"
+		"textfile:" "$(cat "$W/prom/cgijail.prom" 2>&1)")
+}
+
 # report (the default): checked, reported, the jail left as it is
-pkg_run "$W/probe2.log" with_syslog "$W/syslog2" dpkg -i "$W/probe2.deb"; rc=$?
+probe_install 2
 if [ "$rc" = 3 ]; then
 	ok "dpkg -i of a changed library: reported # SKIP no mount namespace with an overlay /dev here"
 else
-	WHY=("dpkg -i: exit $rc" "$(cat "$W/probe2.log")" "syslog:" "$(cat "$W/syslog2")")
 	expect "dpkg -i of a package that changes the jail's library runs cgijail's trigger" \
 		'[ "$rc" = 0 ] && grep -q "Processing triggers for cgijail" "$W/probe2.log"'
 	expect "... report: syslog says the check found the jail behind the host" \
 		'grep -qF "cgijail: after-dpkg: check (cgijailctl check --all --host): exit 1" "$W/syslog2" && grep -F "$J" "$W/syslog2" | grep -q "libcjhook.so.1"'
-	WHY=("$(cat "$W/prom/cgijail.prom" 2>&1)")
 	expect "... and so does node_exporter's textfile (cgijail_jail_ok 0 for the jail)" \
 		'grep -qE "^cgijail_jail_ok\{.*jail=\"$J\".*\} 0$" "$W/prom/cgijail.prom"'
 	ap_get deb.test /cgi-bin/hook.cgi
@@ -233,13 +229,11 @@ else
 
 	# refresh: the jail brought in line with the host, then checked
 	sed -i 's/^CGIJAIL_AFTER_DPKG=.*/CGIJAIL_AFTER_DPKG=refresh/' "$DEFAULTS"
-	pkg_run "$W/probe3.log" with_syslog "$W/syslog3" dpkg -i "$W/probe3.deb"; rc=$?
-	WHY=("dpkg -i: exit $rc" "$(cat "$W/probe3.log")" "syslog:" "$(cat "$W/syslog3")")
+	probe_install 3
 	expect "refresh: dpkg -i of the next library refreshes the jail (syslog)" \
 		'[ "$rc" = 0 ] && grep -qE "cgijail: after-dpkg: refresh \(cgijailctl (template refresh --all|upgrade --all --apply)\): exit 0" "$W/syslog3"'
 	expect "... then the check finds nothing (syslog)" \
 		'grep -qF "cgijail: after-dpkg: check (cgijailctl check --all --host): exit 0" "$W/syslog3"'
-	WHY=("$(cat "$W/prom/cgijail.prom" 2>&1)")
 	expect "... textfile: cgijail_jail_ok 1" 'grep -qE "^cgijail_jail_ok\{.*jail=\"$J\".*\} 1$" "$W/prom/cgijail.prom"'
 	ap_get deb.test /cgi-bin/hook.cgi
 	WHY=("HTTP $AP_CODE" "$AP_BODY")

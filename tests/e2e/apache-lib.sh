@@ -4,6 +4,7 @@
 #
 #   ap_init                              # AP_ROOT (ServerRoot), AP_PORT (free, 127.0.0.1)
 #   ap_conf <<EOF ... EOF                # the site part of httpd.conf (vhosts...)
+#   ap_jail_vhost HOST USER JAIL | ap_conf   # one customer's CGIs in its jail
 #   ap_start "$CJ_BIN"                   # start it with that file as its suexec
 #   ap_get HOST PATH [CURL-ARGS...]      # AP_CODE, AP_BODY (curl, Host: HOST)
 #   ap_stop                              # by its pid; also done at exit
@@ -64,6 +65,23 @@ ap_init() {
 # ap_conf: the site part of the config, from stdin (the server part --
 # modules, ServerRoot, Listen, logs -- is ap_start's).
 ap_conf() { cat >"$AP_ROOT/site.conf"; }
+
+# ap_jail_vhost HOST USER JAIL: the config of a virtual host HOST whose
+# documents are JAIL/var/www and whose CGIs, /cgi-bin/ (JAIL/var/www/cgi-bin),
+# run as USER (SuexecUserGroup); for ap_conf.
+ap_jail_vhost() {
+	cat <<EOF
+<VirtualHost 127.0.0.1:$AP_PORT>
+    ServerName $1
+    DocumentRoot $3/var/www
+    SuexecUserGroup $2 $2
+    ScriptAlias /cgi-bin/ $3/var/www/cgi-bin/
+    <Directory $3/var/www>
+        Require all granted
+    </Directory>
+</VirtualHost>
+EOF
+}
 
 _ap_write_conf() {
 	local m
