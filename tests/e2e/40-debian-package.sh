@@ -140,9 +140,13 @@ WHY=("$(grep cgijail /var/lib/dpkg/triggers/File)")
 expect "... the dpkg trigger watches /lib, /lib64, /usr/lib, /usr/lib64" \
 	'(for d in /lib /lib64 /usr/lib /usr/lib64; do grep -qxF "$d cgijail/noawait" /var/lib/dpkg/triggers/File || exit 1; done)'
 expect "... the timer is enabled" '[ -L /etc/systemd/system/timers.target.wants/cgijail-check.timer ]'
-out=$(systemd-analyze verify --man=no /lib/systemd/system/cgijail-check.timer /lib/systemd/system/cgijail-check.service 2>&1); rc=$?
-WHY=("$out")
-expect "... the timer and its service pass systemd-analyze verify" '[ "$rc" = 0 ]'
+if command -v systemd-analyze >/dev/null; then
+	out=$(systemd-analyze verify --man=no /lib/systemd/system/cgijail-check.timer /lib/systemd/system/cgijail-check.service 2>&1); rc=$?
+	WHY=("$out")
+	expect "... the timer and its service pass systemd-analyze verify" '[ "$rc" = 0 ]'
+else
+	ok "... the timer and its service pass systemd-analyze verify # SKIP no systemd-analyze (systemd) here"
+fi
 out=$(logrotate -d -s "$W/logrotate.state" /etc/logrotate.d/cgijail 2>&1); rc=$?
 WHY=("$out")
 expect "... logrotate reads its snippet (/var/log/cgijail.log)" '[ "$rc" = 0 ] && grep -q "/var/log/cgijail.log" <<<"$out"'
