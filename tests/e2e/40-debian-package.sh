@@ -21,6 +21,7 @@ U=cjwdeb
 LAUNCHER=/usr/lib/cgijail/cgijail
 CONF=/etc/cgijail/cgijail.conf
 DEFAULTS=/etc/default/cgijail
+CTL=/usr/sbin/cgijailctl
 PRISTINE=/usr/lib/apache2/suexec-pristine
 # A run in progress (its pid), and what it changed that the package does
 # not undo: found by the next run when this one was killed.
@@ -54,6 +55,9 @@ deb_undo() {
 		pkg_present "$p" && pkg_run "$CJ_WORK/undo.log" dpkg --purge "$p"
 	done
 	[ ! -f "$MARK/statoverride" ] || dpkg-statoverride --remove "$LAUNCHER" >/dev/null 2>&1
+	if [ -d /var/lib/cgijail/templates/cjtest-template ]; then
+		rmdir /var/lib/cgijail/templates/cjtest-template /var/lib/cgijail/templates /var/lib/cgijail 2>/dev/null
+	fi
 	if [ "$(cat "$MARK/alt-status" 2>/dev/null)" = auto ] && [ "$(alt_field Status)" = manual ]; then
 		update-alternatives --auto suexec >/dev/null 2>&1
 	fi
@@ -134,8 +138,9 @@ expect "... with suexec(8) as its slave: cgijail(8)" '[ "$(readlink -f /usr/shar
 WHY=("$(getent passwd _cgijail)")
 expect "... the supervisor's system user _cgijail exists (uid < 1000, nologin, home /nonexistent)" \
 	'IFS=: read -r _ _ uid _ _ home shell < <(getent passwd _cgijail) && [ "$uid" -lt 1000 ] && [ "$home" = /nonexistent ] && [ "$shell" = /usr/sbin/nologin ]'
-WHY=("$(mode_of /var/cache/cgijail)")
-expect "... the check cache /var/cache/cgijail is root's, 0700" '[ "$(mode_of /var/cache/cgijail)" = "700 root:root" ]'
+WHY=("$(mode_of /var/cache/cgijail)" "$(mode_of /var/lib/cgijail/templates)")
+expect "... the check cache /var/cache/cgijail is root's, 0700; the template store root's, 0755" \
+	'[ "$(mode_of /var/cache/cgijail)" = "700 root:root" ] && [ "$(mode_of /var/lib/cgijail/templates)" = "755 root:root" ]'
 WHY=("$(grep cgijail /var/lib/dpkg/triggers/File)")
 expect "... the dpkg trigger watches /lib, /lib64, /usr/lib, /usr/lib64" \
 	'(for d in /lib /lib64 /usr/lib /usr/lib64; do grep -qxF "$d cgijail/noawait" /var/lib/dpkg/triggers/File || exit 1; done)'
@@ -234,8 +239,9 @@ else
 	# refresh: the jail brought in line with the host, then checked
 	sed -i 's/^CGIJAIL_AFTER_DPKG=.*/CGIJAIL_AFTER_DPKG=refresh/' "$DEFAULTS"
 	probe_install 3
-	expect "refresh: dpkg -i of the next library refreshes the jail (syslog)" \
-		'[ "$rc" = 0 ] && grep -qE "cgijail: after-dpkg: refresh \(cgijailctl (template refresh --all|upgrade --all --apply)\): exit 0" "$W/syslog3"'
+	expect "refresh: dpkg -i of the next library refreshes the templates and the copied jails (syslog)" \
+		'[ "$rc" = 0 ] && grep -qF "cgijail: after-dpkg: refresh (cgijailctl upgrade --all --apply): exit 0" "$W/syslog3" &&
+		{ ! "$CTL" template --help >/dev/null 2>&1 || grep -qF "cgijail: after-dpkg: refresh (cgijailctl template refresh --all): exit 0" "$W/syslog3"; }'
 	expect "... then the check finds nothing (syslog)" \
 		'grep -qF "cgijail: after-dpkg: check (cgijailctl check --all --host): exit 0" "$W/syslog3"'
 	expect "... textfile: cgijail_jail_ok 1" 'grep -qE "^cgijail_jail_ok\{.*jail=\"$J\".*\} 1$" "$W/prom/cgijail.prom"'
@@ -271,6 +277,10 @@ expect "back in automatic mode, the upgraded cgijail serves the CGI" \
 
 # ---- remove, purge ----
 
+# Templates an admin built: purge leaves them, thin jails are made of them.
+FAKE_TEMPLATE=/var/lib/cgijail/templates/cjtest-template
+mkdir -m 0755 "$FAKE_TEMPLATE"
+
 ap_stop
 pkg_run "$W/remove.log" "${aptget[@]}" remove cgijail; rc=$?
 WHY=("$(tail -n 20 "$W/remove.log")" "$(alt_query)")
@@ -283,12 +293,15 @@ pkg_run "$W/purge.log" "${aptget[@]}" purge cgijail; rc=$?
 WHY=("$(tail -n 20 "$W/purge.log")")
 expect "apt-get purge cgijail" '[ "$rc" = 0 ] && ! pkg_present cgijail'
 left=()
-for p in /etc/cgijail "$DEFAULTS" /etc/logrotate.d/cgijail /var/cache/cgijail /var/log/cgijail.log /var/lib/cgijail \
+for p in /etc/cgijail "$DEFAULTS" /etc/logrotate.d/cgijail /var/cache/cgijail /var/log/cgijail.log \
+	/var/lib/cgijail/created-user /var/lib/cgijail/textfiles \
 	"$W/prom/cgijail.prom" /etc/systemd/system/timers.target.wants/cgijail-check.timer /usr/lib/cgijail; do
 	[ ! -e "$p" ] && [ ! -L "$p" ] || left+=("$p")
 done
 WHY=("left: ${left[*]}")
 expect "... removes the config, the cache, the log, the textfile the trigger wrote, the timer's link" '[ ${#left[@]} = 0 ]'
+expect "... and leaves the template store, which holds a template" '[ -d "$FAKE_TEMPLATE" ]'
+rmdir "$FAKE_TEMPLATE" /var/lib/cgijail/templates /var/lib/cgijail
 if [ "$had_user" = 1 ]; then
 	expect "... keeps the user _cgijail, which it did not create" 'getent passwd _cgijail >/dev/null'
 else
