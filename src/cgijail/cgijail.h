@@ -6,12 +6,14 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include "cj_exit.h"
+#include "cl_trace.h"
 #include "closure.h"
 #include "config.h"
 
@@ -19,6 +21,21 @@
 #define CJ_NAME_MAX 256
 
 enum mode { MODE_RUN, MODE_DRY_RUN, MODE_VERSION };
+
+#define CJ_NSS_SOURCES 3
+/* What NSS answered for one request (nsscache.c): kept in a root-owned
+ * file, written by cgijail as root. */
+struct cj_nss_record {
+	uint32_t magic, version;
+	struct cl_trace_rec src[CJ_NSS_SOURCES]; /* /etc/passwd, group, nsswitch.conf */
+	int64_t stored;
+	uint64_t caller_uid;                 /* the question */
+	char user_arg[CJ_NAME_MAX], group_arg[CJ_NAME_MAX], supervisor_arg[64];
+	char caller[CJ_NAME_MAX], user[CJ_NAME_MAX], group[CJ_NAME_MAX], home[PATH_MAX];
+	uint64_t uid, gid, sv_uid, sv_gid;   /* sv_uid 0: not looked up */
+	int32_t ngroups;                     /* -1: the groups were not looked up */
+	uint32_t groups[CJ_MAX_GROUPS];      /* as getgrouplist() gave them */
+};
 
 struct request {
 	enum mode mode;
@@ -75,6 +92,13 @@ struct request {
 	uid_t sv_uid;          /* the supervisor's own user (supervisor_user) */
 	gid_t sv_gid;
 	int supervisor_pipe[2];
+	struct cj_nss_record nss; /* NSS's answers from the last such request */
+	bool nss_hit;           /* ... valid: no lookup this time */
+	gid_t nss_groups[CJ_MAX_GROUPS]; /* getgrouplist()'s answer, unfiltered */
+	int nss_ngroups;        /* -1: not looked up */
+	char template_gen[32];  /* the template generation of a thin jail, "" */
+	char trusted[48];       /* where it lies inside the jail, for the check */
+	int template_tree;      /* bind mode: the clone of its tree, to mount */
 };
 
 /* The whole request (main.c) and, in stack.c, where it runs: on the main
@@ -105,6 +129,10 @@ void load_config(struct request *rq);
 void require_bound_link_map(struct request *rq);
 void record_link_map(struct request *rq);
 void require_link_map_unchanged(struct request *rq);
+
+/* nsscache.c: NSS's answers kept for the next request, root's file */
+void load_nss_answers(struct request *rq);
+void store_nss_answers(struct request *rq);
 
 /* request.c: argv, caller, target */
 void parse_options(struct request *rq, int argc, char **argv);
@@ -162,6 +190,11 @@ void print_seccomp_policy(FILE *out, const struct cj_policy *pol);
 
 /* environ.c */
 void build_environment(struct request *rq);
+
+/* template.c: a thin jail's generation, opened as root before chroot and
+ * (template_mode = bind) mounted in the CGI's mount namespace */
+void open_template(struct request *rq);
+void mount_template(struct request *rq);
 
 /* exec.c: under script_exec = fd, a script's /dev/fd/N must lead to it in
  * the jail; then exec exactly what was checked */

@@ -115,6 +115,9 @@ void check_closure(struct request *rq)
 	 * opened again inside the jail: /proc/self/exe will name it. */
 	if (rq->pol.namespaces & CLONE_NEWNS)
 		opt.origin = CL_ORIGIN_KNOWN;
+	/* A thin jail's template generation was checked when it was built. */
+	if (rq->trusted[0])
+		opt.trusted = rq->trusted;
 	cl_report_init(&rq->closure);
 	if (opt.root_fd < 0)
 		refuse(rq, CJ_CLOSURE_ERROR, "/: %s", strerror(errno));

@@ -12,18 +12,19 @@
 
 #define MAX_ENV 256
 
+/* Sorted (in_list searches them by halves). */
 static const char *const safe_names[] = {
 	"AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "CONTEXT_DOCUMENT_ROOT",
 	"CONTEXT_PREFIX", "DATE_GMT", "DATE_LOCAL", "DOCUMENT_ARGS", "DOCUMENT_NAME",
 	"DOCUMENT_PATH_INFO", "DOCUMENT_ROOT", "DOCUMENT_URI", "GATEWAY_INTERFACE",
 	"HTTPS", "LAST_MODIFIED", "PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING",
-	"QUERY_STRING_UNESCAPED", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_IDENT",
-	"REMOTE_PORT", "REMOTE_USER", "REDIRECT_ERROR_NOTES", "REDIRECT_HANDLER",
+	"QUERY_STRING_UNESCAPED", "REDIRECT_ERROR_NOTES", "REDIRECT_HANDLER",
 	"REDIRECT_QUERY_STRING", "REDIRECT_REMOTE_USER", "REDIRECT_SCRIPT_FILENAME",
-	"REDIRECT_STATUS", "REDIRECT_URL", "REQUEST_METHOD", "REQUEST_SCHEME",
+	"REDIRECT_STATUS", "REDIRECT_URL", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_IDENT",
+	"REMOTE_PORT", "REMOTE_USER", "REQUEST_METHOD", "REQUEST_SCHEME",
 	"REQUEST_URI", "SCRIPT_FILENAME", "SCRIPT_NAME", "SCRIPT_URI", "SCRIPT_URL",
 	"SERVER_ADDR", "SERVER_ADMIN", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
-	"SERVER_SIGNATURE", "SERVER_SOFTWARE", "UNIQUE_ID", "USER_NAME", "TZ",
+	"SERVER_SIGNATURE", "SERVER_SOFTWARE", "TZ", "UNIQUE_ID", "USER_NAME",
 };
 
 /* What mod_ssl sets besides SSL_CLIENT_* and SSL_SERVER_* (certificates). A
@@ -36,17 +37,30 @@ static const char *const ssl_names[] = {
 	"SSL_VERSION_INTERFACE", "SSL_VERSION_LIBRARY",
 };
 
-/* Host paths that mean something to the CGI only inside the jail. */
+/* Host paths that mean something to the CGI only inside the jail (sorted). */
 static const char *const path_names[] = {
-	"DOCUMENT_ROOT", "CONTEXT_DOCUMENT_ROOT", "SCRIPT_FILENAME", "PATH_TRANSLATED",
-	"REDIRECT_SCRIPT_FILENAME",
+	"CONTEXT_DOCUMENT_ROOT", "DOCUMENT_ROOT", "PATH_TRANSLATED", "REDIRECT_SCRIPT_FILENAME",
+	"SCRIPT_FILENAME",
 };
 
+/* NAME (LEN bytes, not NUL-terminated) in the sorted LIST. */
 static bool in_list(const char *name, size_t len, const char *const *list, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == len && !strncmp(name, list[i], len))
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(name, list[mid], len);
+
+		if (c == 0 && list[mid][len] != '\0')
+			c = -1;
+		if (c == 0)
 			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return false;
 }
 
@@ -138,9 +152,8 @@ static void add_request_variables(struct env_builder *b, bool headers)
 		size_t len = eq ? (size_t)(eq - *e) : 0;
 		char name[128];
 
-		if (!eq || len >= sizeof name || !name_is_wellformed(*e, len) ||
-		    !name_is_safe(*e, len) || !value_is_safe(*e, len, eq + 1) ||
-		    has_prefix(*e, len, "HTTP_") != headers)
+		if (!eq || len >= sizeof name || has_prefix(*e, len, "HTTP_") != headers ||
+		    !name_is_wellformed(*e, len) || !name_is_safe(*e, len) || !value_is_safe(*e, len, eq + 1))
 			continue;
 		memcpy(name, *e, len);
 		name[len] = '\0';

@@ -21,6 +21,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	log_open(rq);
 
 	/* Who calls, and what for (suexec's order). */
+	load_nss_answers(rq);
 	identify_caller(rq);
 	if (rq->mode == MODE_VERSION)
 		print_version(rq);
@@ -30,7 +31,9 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	lookup_target(rq);
 	check_target_ids(rq);
 	lookup_supervisor_user(rq);
+	store_nss_answers(rq);
 	open_jail_root(rq);
+	open_template(rq);
 
 	/* The file checks, with the target's rights (NFS root_squash safe). */
 	become_target_temporarily(rq);
@@ -46,6 +49,7 @@ static __attribute__((noreturn)) void run_request(struct request *rq, int argc, 
 	build_seccomp_filter(rq);
 	record_link_map(rq);
 	enter_namespaces(rq);
+	mount_template(rq);
 	start_supervisor(rq);
 	open_check_cache(rq);
 	enter_jail(rq);

@@ -63,8 +63,12 @@ void enter_namespaces(struct request *rq)
 		return;
 	cj_namespaces_names(flags, " ", names, sizeof names);
 	if (rq->mode == MODE_DRY_RUN) {
-		passed(rq, "namespaces", "%s (not entered in a dry run)", names);
-		return;
+		passed(rq, "namespaces", "%s (not entered in a dry run%s)", names,
+		       rq->template_tree >= 0 ? "; a mount namespace only, for the template" : "");
+		/* The check needs the template where the CGI will see it. */
+		if (rq->template_tree < 0)
+			return;
+		flags = CLONE_NEWNS;
 	}
 	if (unshare(flags) < 0)
 		refuse(rq, CJ_NAMESPACES, "unshare(%s): %s", names, strerror(errno));

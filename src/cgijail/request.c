@@ -44,6 +44,10 @@ void identify_caller(struct request *rq)
 	struct passwd *pw;
 
 	rq->caller_uid = getuid();
+	if (rq->nss_hit) {
+		snprintf(rq->caller, sizeof rq->caller, "%s", rq->nss.caller);
+		return;
+	}
 	pw = getpwuid(rq->caller_uid);
 	if (!pw || format_checked(rq->caller, sizeof rq->caller, "%s", pw->pw_name) < 0)
 		refuse(rq, CJ_CALLER_UNKNOWN, "uid %lu", (unsigned long)rq->caller_uid);
@@ -110,6 +114,12 @@ static void lookup_user(struct request *rq, const char *arg)
 
 	if (!arg[0] || has_control_char(arg))
 		refuse(rq, CJ_BAD_USER, "empty or unprintable user");
+	if (rq->nss_hit) {
+		memcpy(rq->user, rq->nss.user, sizeof rq->user);
+		memcpy(rq->home, rq->nss.home, sizeof rq->home);
+		rq->uid = (uid_t)rq->nss.uid;
+		return;
+	}
 	if (is_number(arg)) {
 		parse_decimal(arg, (uid_t)-2, &n);
 		pw = getpwuid((uid_t)n);
@@ -131,6 +141,11 @@ static void lookup_group(struct request *rq, const char *arg)
 
 	if (!arg[0] || has_control_char(arg))
 		refuse(rq, CJ_BAD_GROUP, "empty or unprintable group");
+	if (rq->nss_hit) {
+		memcpy(rq->group, rq->nss.group, sizeof rq->group);
+		rq->gid = (gid_t)rq->nss.gid;
+		return;
+	}
 	if (is_number(arg)) {
 		parse_decimal(arg, (gid_t)-2, &n);
 		gr = getgrgid((gid_t)n);
@@ -150,20 +165,26 @@ static void lookup_group(struct request *rq, const char *arg)
  * group membership (the costly one: libnss_systemd, LDAP). */
 static void lookup_supplementary_groups(struct request *rq)
 {
-	gid_t all[CJ_MAX_GROUPS];
 	int n = CJ_MAX_GROUPS;
 
+	rq->nss_ngroups = -1;
 	if (!rq->pol.supplementary_groups) {
 		rq->groups[0] = rq->gid;
 		rq->ngroups = 1;
 		return;
 	}
-	if (getgrouplist(rq->user, rq->gid, all, &n) < 0)
+	if (rq->nss_hit && rq->nss.ngroups >= 0) {
+		n = rq->nss.ngroups;
+		for (int i = 0; i < n; i++)
+			rq->nss_groups[i] = rq->nss.groups[i];
+	} else if (getgrouplist(rq->user, rq->gid, rq->nss_groups, &n) < 0) {
 		refuse(rq, CJ_SETGID, "%s is in more than %d groups", rq->user, CJ_MAX_GROUPS);
+	}
+	rq->nss_ngroups = n;
 	rq->ngroups = 0;
 	for (int i = 0; i < n; i++)
-		if (all[i] == rq->gid || (all[i] != 0 && all[i] >= rq->cfg.min_gid))
-			rq->groups[rq->ngroups++] = all[i];
+		if (rq->nss_groups[i] == rq->gid || (rq->nss_groups[i] != 0 && rq->nss_groups[i] >= rq->cfg.min_gid))
+			rq->groups[rq->ngroups++] = rq->nss_groups[i];
 }
 
 void lookup_target(struct request *rq)

@@ -36,6 +36,11 @@ void lookup_supervisor_user(struct request *rq)
 
 	if (!needs_supervisor(rq))
 		return;
+	if (rq->nss_hit && rq->nss.sv_uid) {
+		rq->sv_uid = (uid_t)rq->nss.sv_uid;
+		rq->sv_gid = (gid_t)rq->nss.sv_gid;
+		return;
+	}
 	pw = getpwnam(name);
 	if (!pw)
 		refuse(rq, CJ_SUPERVISOR, "no user %s for the supervisor of timeout or namespaces = pid; "

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "jailfs.h"
 #include "jails.h"
+#include "tstore.h"
 #include "strutil.h"
 
 struct audit_args {
@@ -146,9 +147,14 @@ static int run_audit(struct audit_args *a, const char *jail)
 {
 	struct audit_opts o;
 	struct audit_result r = { 0 };
+	struct tstore store = { .fd = -1 };
+	char why[1024];
 	int rootfd = jfs_open_root(jail), status;
 
 	audit_opts_init(&o);
+	/* A thin jail's hard links into the template store are its own. */
+	if (tstore_open(&store, NULL, false, why, sizeof why) == 0)
+		o.store_fd = store.fd;
 	for (size_t i = 0; i < a->areas.n; i++)
 		(void)strlist_add(&o.areas, a->areas.v[i]);
 	if (rootfd >= 0 && read_config(a, rootfd, &o) < 0) {
@@ -162,6 +168,7 @@ static int run_audit(struct audit_args *a, const char *jail)
 	}
 	if (rootfd >= 0)
 		close(rootfd);
+	tstore_close(&store);
 	audit_result_free(&r);
 	audit_opts_free(&o);
 	return status;

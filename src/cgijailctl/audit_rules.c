@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "jailfs.h"
+#include "tstore.h"
 
 #define MAX_DEPTH 128
 
@@ -30,6 +31,7 @@ const char *audit_rule_name(enum audit_rule rule)
 void audit_opts_init(struct audit_opts *o)
 {
 	memset(o, 0, sizeof *o);
+	o->store_fd = -1;
 	(void)strlist_add(&o->areas, "/tmp");
 	(void)strlist_add(&o->areas, "/var/tmp");
 	(void)strlist_add(&o->areas, "/var/www/*");
@@ -426,6 +428,35 @@ static void check_root_path(struct walk *w)
 	}
 }
 
+/* A thin jail's farm (link mode): HOST is JAIL/.gens/GEN/PATH and the same
+ * inode as GEN/root/PATH of a template in the store. */
+static bool linked_into_store(const struct walk *w, const char *host, dev_t dev, ino_t ino)
+{
+	const char *in = host + strlen(w->jail), *gen, *rest;
+	char name[8192];
+	struct strlist templates = { 0 };
+	struct stat st;
+	bool found = false;
+
+	if (w->o->store_fd < 0 || strncmp(in, "/.gens/", 7) != 0)
+		return false;
+	gen = in + 7;
+	rest = strchr(gen, '/');
+	if (!rest || (size_t)(rest - gen) >= TSTORE_GEN_MAX)
+		return false;
+	const struct tstore store = { .fd = w->o->store_fd };
+
+	if (tstore_templates(&store, &templates) < 0)
+		return false;
+	for (size_t i = 0; i < templates.n && !found; i++) {
+		snprintf(name, sizeof name, "%s/%.*s/root%s", templates.v[i], (int)(rest - gen), gen, rest);
+		found = fstatat(w->o->store_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+			st.st_dev == dev && st.st_ino == ino && st.st_uid == 0;
+	}
+	strlist_free(&templates);
+	return found;
+}
+
 static void check_hardlinks(struct walk *w)
 {
 	char fix[8400];
@@ -433,7 +464,7 @@ static void check_hardlinks(struct walk *w)
 	for (size_t i = 0; i < w->n_inodes; i++) {
 		struct inode *n = &w->inodes[i];
 
-		if (n->path && n->seen < n->nlink) {
+		if (n->path && n->seen < n->nlink && !linked_into_store(w, n->path, n->dev, n->ino)) {
 			snprintf(fix, sizeof fix, "cp -p '%s' '%s.cjcopy' && mv '%s.cjcopy' '%s'", n->path,
 				 n->path, n->path, n->path);
 			add(w->r, AR_HARDLINK, n->path, fix,

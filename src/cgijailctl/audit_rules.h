@@ -40,6 +40,9 @@ struct audit_opts {
 	gid_t cust_gids[AUDIT_MAX_IDS];
 	size_t n_cust_gids;
 	struct strlist areas;         /* paths inside the jail the customer may write below */
+	int store_fd;                 /* the template store (tstore.h), -1: none. A thin
+	                               * jail's /.gens/GEN/PATH may be a hard link to
+	                               * TEMPLATE/GEN/root/PATH in it, and to nothing else */
 	unsigned long min_uid;        /* uids from here on are customers; 0: foreign-owner off */
 };
 

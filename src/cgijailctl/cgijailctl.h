@@ -24,6 +24,7 @@ int ctl_init(int argc, char **argv);
 int ctl_populate(int argc, char **argv);
 int ctl_audit(int argc, char **argv);
 int ctl_upgrade(int argc, char **argv);
+int ctl_migrate(int argc, char **argv);
 int ctl_lint(int argc, char **argv);
 
 #endif

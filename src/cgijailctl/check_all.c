@@ -18,6 +18,8 @@
 #include "programs.h"
 #include "promfile.h"
 #include "strutil.h"
+#include "thin.h"
+#include "tstore.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_PROM };
 
@@ -28,7 +30,8 @@ struct all_args {
 };
 
 struct jail_result {
-	const char *jail, *user;
+	const char *jail, *user;     /* a template's row: its generation's root, "template:NAME" */
+	char trusted[64];            /* a thin jail: where its template lies (cl_options.trusted) */
 	bool readable;
 	size_t programs;
 	struct strlist broken;    /* programs that would not load */
@@ -147,6 +150,8 @@ static void check_programs(const struct all_args *a, struct jail_result *j, int 
 	cl_options_init(&opt);
 	opt.root_fd = rootfd;
 	opt.deep = true;
+	/* A thin jail's template is checked once, in its own row. */
+	opt.trusted = j->trusted[0] ? j->trusted : NULL;
 	if (a->host)
 		opt.host_root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	j->programs = programs->n;
@@ -174,17 +179,47 @@ static void check_jail(const struct all_args *a, struct jail_result *j)
 	char why[512];
 	int rootfd = jfs_open_root(j->jail);
 
+	bool template_row = !strncmp(j->user, "template:", 9);
+
 	/* Listing the bin directories reads no file: only names and modes. */
 	if (rootfd < 0 || jail_programs(rootfd, &programs) < 0) {
 		fprintf(stderr, "cgijailctl check: %s: %s\n", j->jail, strerror(errno));
-	} else if (checkas_customer(j->user, &u, &as, why, sizeof why) < 0) {
+	} else if (checkas_customer(template_row ? "nobody" : j->user, &u, &as, why, sizeof why) < 0) {
 		fprintf(stderr, "cgijailctl check: %s: %s\n", j->jail, why);
 	} else {
+		thin_trusted(rootfd, j->trusted, sizeof j->trusted);
 		check_programs(a, j, rootfd, &programs, as);
 	}
 	if (rootfd >= 0)
 		close(rootfd);
 	strlist_free(&programs);
+}
+
+/* Each template's current generation, once: rows after the jails'. */
+static int add_template_rows(const struct all_args *a, struct strlist *jails, struct strlist *users)
+{
+	struct strlist names = { 0 };
+	struct tstore s;
+	char why[1024], gen[TSTORE_GEN_MAX], path[8192], label[TSTORE_NAME_MAX + 16];
+
+	if (tstore_open(&s, a->config, false, why, sizeof why) < 0)
+		return 0;
+	(void)tstore_templates(&s, &names);
+	for (size_t i = 0; i < names.n; i++) {
+		int tfd = tstore_template(&s, names.v[i], false, why, sizeof why);
+
+		if (tfd >= 0 && tstore_current(tfd, gen, sizeof gen, why, sizeof why) == 1) {
+			snprintf(path, sizeof path, "%s/%s/%s/root", s.path, names.v[i], gen);
+			snprintf(label, sizeof label, "template:%s", names.v[i]);
+			if (strlist_add(jails, path) == 0 && strlist_add(users, label) < 0)
+				free(jails->v[--jails->n]);
+		}
+		if (tfd >= 0)
+			close(tfd);
+	}
+	strlist_free(&names);
+	tstore_close(&s);
+	return 0;
 }
 
 static void print_text(FILE *out, const struct jail_result *r, size_t n)
@@ -298,6 +333,7 @@ int ctl_check_all(int argc, char **argv)
 		fprintf(stderr, "cgijailctl check: %s\n", why);
 		return CTL_ERROR;
 	}
+	(void)add_template_rows(&a, &jails, &users);
 	r = calloc(jails.n ? jails.n : 1, sizeof *r);
 	if (!r)
 		return CTL_ERROR;

@@ -16,6 +16,7 @@
 #include "cgijailctl.h"
 #include "ctl_out.h"
 #include "jailfs.h"
+#include "init_thin.h"
 #include "populate.h"
 #include "profile.h"
 #include "strutil.h"
@@ -23,9 +24,9 @@
 #define MAX_GROUPS 256
 
 struct init_args {
-	const char *root, *user, *profiles_dir;
+	const char *root, *user, *profiles_dir, *template_name, *config;
 	struct strlist profiles;
-	bool json;
+	bool json, template_link;
 };
 
 struct customer {
@@ -49,18 +50,26 @@ static void init_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: cgijailctl init --root JAIL --user NAME [--profile P]... [--profiles DIR] [--json]\n"
+		"       cgijailctl init --root JAIL --user NAME --template T [--template-mode bind|link]\n"
+		"                       [--config FILE] [--json]\n"
 		"\n"
 		"Create or repair the jail JAIL for user NAME: root-owned directories, /etc/passwd\n"
 		"and /etc/group with only root and NAME, /etc/nsswitch.conf using files only,\n"
 		"/dev/null, /dev/zero, /dev/urandom, the symlink /dev/fd -> /proc/self/fd, /tmp,\n"
 		"NAME's home and web directories, then what each profile lists (base always).\n"
 		"The programs copied are then checked inside the jail, with NAME's rights.\n"
-		"Running it again changes nothing.\n"
+		"With --template, a thin jail: only NAME's own files, and the system from the\n"
+		"current generation of template T (cgijailctl template), mounted per request\n"
+		"(bind, the default) or hard-linked (link; the template store and the jail on\n"
+		"one file system). Running it again changes nothing.\n"
 		"\n"
 		"  -r, --root JAIL       the jail's root directory\n"
 		"  -u, --user NAME       the customer whose jail it is\n"
 		"  -p, --profile P       apply profile P (repeatable): sh, perl, python3, php-cgi...\n"
 		"  -P, --profiles DIR    read profiles from DIR (default %s)\n"
+		"  -t, --template T      a thin jail on template T (no --profile but base)\n"
+		"  -m, --template-mode M bind (default) or link, as cgijail.conf's template_mode\n"
+		"  -c, --config FILE     the config, for template_dir (default: the installed one)\n"
 		"  -j, --json            print the result as JSON\n"
 		"  -h, --help            show this help\n"
 		"\n"
@@ -75,6 +84,9 @@ static int parse_args(int argc, char **argv, struct init_args *a)
 		{ "user", required_argument, NULL, 'u' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "profiles", required_argument, NULL, 'P' },
+		{ "template", required_argument, NULL, 't' },
+		{ "template-mode", required_argument, NULL, 'm' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -82,7 +94,7 @@ static int parse_args(int argc, char **argv, struct init_args *a)
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+r:u:p:P:jh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+r:u:p:P:t:m:c:jh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r': a->root = optarg; break;
 		case 'u': a->user = optarg; break;
@@ -91,15 +103,27 @@ static int parse_args(int argc, char **argv, struct init_args *a)
 				return -1;
 			break;
 		case 'P': a->profiles_dir = optarg; break;
+		case 't': a->template_name = optarg; break;
+		case 'm':
+			if (strcmp(optarg, "bind") && strcmp(optarg, "link")) {
+				fprintf(stderr, "cgijailctl init: --template-mode %s: not bind or link\n", optarg);
+				return -1;
+			}
+			a->template_link = !strcmp(optarg, "link");
+			break;
+		case 'c': a->config = optarg; break;
 		case 'j': a->json = true; break;
 		case 'h': init_usage(stdout); return 1;
 		default: init_usage(stderr); return -1;
 		}
 	}
-	if (!a->root || !a->user || optind != argc || a->root[0] != '/') {
+	if (!a->root || !a->user || optind != argc || a->root[0] != '/' ||
+	    (a->template_name && a->profiles.n)) {
 		fprintf(stderr, "cgijailctl init: %s\n",
 			!a->root ? "--root JAIL is required" : !a->user ? "--user NAME is required" :
-			a->root[0] != '/' ? "JAIL must be an absolute path" : "unexpected argument");
+			a->root[0] != '/' ? "JAIL must be an absolute path" :
+			optind != argc ? "unexpected argument" :
+			"--profile with --template: the template holds the programs (template build --profile)");
 		init_usage(stderr);
 		return -1;
 	}
@@ -352,7 +376,8 @@ static int make_dirs(struct init_run *r, const struct profile_set *set)
 	int rc = 0;
 
 	for (size_t i = 0; i < set->list[PROF_DIRS].n; i++)
-		rc |= make_dir(r, set->list[PROF_DIRS].v[i], 0755, 0, 0);
+		if (!r->a->template_name || !init_from_template(set->list[PROF_DIRS].v[i]))
+			rc |= make_dir(r, set->list[PROF_DIRS].v[i], 0755, 0, 0);
 	for (size_t i = 0; i < set->list[PROF_STICKY_DIRS].n; i++)
 		rc |= make_dir(r, set->list[PROF_STICKY_DIRS].v[i], 01777, 0, 0);
 	for (size_t i = 0; i < set->list[PROF_USER_DIRS].n; i++)
@@ -417,6 +442,9 @@ static int run_init(struct init_run *r, struct profile_set *set, struct strlist 
 	if (make_dirs(r, set) | make_devices(r) | write_passwd_group(r) |
 	    make_file(r, "/etc/nsswitch.conf", nsswitch) | make_file(r, "/etc/hosts", hosts))
 		return CTL_ERROR;
+	if (r->a->template_name)
+		return init_attach_template(r->c.rootfd, r->a->config, r->a->template_name,
+					    r->a->template_link, &r->changed);
 	r->c.exclude = &set->list[PROF_EXCLUDE];
 	(void)populate_profile_set(&r->c, set);
 	status = populate_finish(&r->c, problems);

@@ -14,6 +14,11 @@
 int jails_from_config(const char *config, struct strlist *paths, struct strlist *users,
 		      char *why, size_t whylen);
 
+/* The same, only the jails whose user's policy takes template NAME; MODES
+ * gets "bind" or "link" for each. CONFIG NULL: the compiled-in config. */
+int jails_of_template(const char *config, const char *name, struct strlist *paths,
+		      struct strlist *users, struct strlist *modes, char *why, size_t whylen);
+
 /* The user whose jail ROOTFD is (the same directory, by device and
  * inode) in CONFIG (NULL: the compiled-in config, which need not exist).
  * 1 with the name in USER, 0 when no user has it, -1 with the reason in

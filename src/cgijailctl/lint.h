@@ -42,6 +42,7 @@ struct lint_user {
 	char home[PATH_MAX];
 	struct cj_policy pol;
 	char jail[PATH_MAX];    /* expanded jail_root, "" when none */
+	char trusted[64];       /* a thin jail: its template, as cgijail trusts it */
 	char docroot[PATH_MAX]; /* real paths, "" when absent */
 	char userdir[PATH_MAX];
 	int code;               /* a refusal of every CGI (ids, jail), or CJ_OK */

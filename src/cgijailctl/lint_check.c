@@ -22,6 +22,7 @@
 #include "safepath.h"
 #include "strutil.h"
 #include "suexec_rules.h"
+#include "thin.h"
 
 __attribute__((format(printf, 3, 4)))
 static int set_reason(char **out, int code, const char *fmt, ...)
@@ -134,6 +135,8 @@ static void closure_options(const struct lint_user *u, int root_fd, struct cl_op
 	opt->deep = u->pol.check_modules;
 	if (u->pol.namespaces & CLONE_NEWNS)
 		opt->origin = CL_ORIGIN_KNOWN;
+	/* A thin jail's template generation was checked when it was built. */
+	opt->trusted = u->trusted[0] ? u->trusted : NULL;
 }
 
 static void take_result(const struct lint_user *u, struct lint_cgi *c, const char *in_jail,
@@ -245,6 +248,8 @@ int lint_check_user(struct lint_user *u, const struct cj_config *cfg)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < u->n; i++)
 		check_files(u, &u->cgis[i]);
+	if (jail_fd >= 0)
+		thin_trusted(jail_fd, u->trusted, sizeof u->trusted);
 	if (rc == 0)
 		rc = check_closures(u, jail_fd);
 	for (size_t i = 0; i < u->n; i++)

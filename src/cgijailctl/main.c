@@ -4,6 +4,7 @@
 
 #include "cgijailctl.h"
 #include "cj_build.h"
+#include "template.h"
 
 static const struct ctl_command commands[] = {
 	{ "init", ctl_init, "create or repair a customer's jail from profiles" },
@@ -11,6 +12,8 @@ static const struct ctl_command commands[] = {
 	{ "audit", ctl_audit, "report unsafe ownership, modes, devices and links in a jail" },
 	{ "check", ctl_check, "check that programs will load inside a jail (or every jail)" },
 	{ "upgrade", ctl_upgrade, "re-copy the libraries of a jail that differ from the host's" },
+	{ "migrate", ctl_migrate, "turn a copied jail into a thin jail on a template" },
+	{ "template", ctl_template, "build, list, check, refresh and gc shared template generations" },
 	{ "lint", ctl_lint, "report every CGI of a customer's sites that cgijail would refuse" },
 };
 

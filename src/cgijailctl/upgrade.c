@@ -18,6 +18,7 @@
 #include "populate.h"
 #include "programs.h"
 #include "strutil.h"
+#include "thin.h"
 
 struct upgrade_args {
 	const char *root, *config, *user;
@@ -174,6 +175,34 @@ static int find_stale(struct copier *c, const struct strlist *programs, struct s
 	return rc;
 }
 
+/* What --apply would copy that the jail lacks: the closure of the host's
+ * copy of each program (root's files, read in this process), path by path. */
+static void find_missing(struct copier *c, const struct strlist *programs, struct stale *s)
+{
+	struct cl_options opt;
+	struct cl_report rep;
+
+	cl_options_init(&opt);
+	opt.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	opt.symbols = false;
+	opt.deep = c->deep;
+	cl_report_init(&rep);
+	for (size_t i = 0; opt.root_fd >= 0 && i < programs->n; i++)
+		if (checkas_trusted_host_file(programs->v[i]))
+			(void)cl_check(&opt, programs->v[i], -1, &rep);
+	for (size_t i = 0; i < rep.n_checked; i++) {
+		int fd = jfs_open(c->rootfd, rep.checked[i], O_PATH);
+
+		if (fd >= 0)
+			close(fd);
+		else if (checkas_trusted_host_file(rep.checked[i]))
+			add_stale(s, rep.checked[i], "missing in the jail; the host's programs need it");
+	}
+	cl_report_free(&rep);
+	if (opt.root_fd >= 0)
+		close(opt.root_fd);
+}
+
 /* Re-copy the stale objects, then each program's closure from the host
  * (what a newer program needs), the cache, and a check of every program. */
 static int apply(struct copier *c, const struct strlist *programs, const struct stale *s,
@@ -251,9 +280,18 @@ static int upgrade_jail(const struct upgrade_args *a, const char *jail, const ch
 
 	if (copier_init(&c, jail) < 0)
 		return CTL_ERROR;
+	if (thin_is_thin(c.rootfd)) {
+		/* Its system files are the template's: template refresh. */
+		if (!a->json)
+			printf("upgrade: %s: a thin jail: its template is refreshed with cgijailctl template "
+			       "refresh\n", jail);
+		copier_free(&c);
+		return CTL_OK;
+	}
 	if (jail_programs(c.rootfd, &programs) < 0) {
 		fprintf(stderr, "cgijailctl upgrade: %s: %s\n", jail, strerror(errno));
 	} else if (choose_user(a, &c, user, &u) == 0 && find_stale(&c, &programs, &s) == 0) {
+		find_missing(&c, &programs, &s);
 		if (!a->apply)
 			print_errors(&c);
 		if (a->apply)

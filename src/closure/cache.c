@@ -179,6 +179,7 @@ static bool make_inputs(struct inputs *in, const struct cl_options *opt, const c
 	put_str(&in->b, path);
 	put_str(&in->b, opt->safe_path ? opt->safe_path : "");
 	put_str(&in->b, opt->origin_why ? opt->origin_why : "");
+	put_str(&in->b, opt->trusted ? opt->trusted : "");
 	return !in->b.bad;
 }
 

@@ -55,6 +55,11 @@ struct cl_options {
 	 * the reason in origin_why (a clause: "...self/exe, and REASON"). */
 	enum { CL_ORIGIN_PROBE, CL_ORIGIN_KNOWN, CL_ORIGIN_UNKNOWN } origin;
 	const char *origin_why;
+	/* A directory inside the root (absolute, without symlinks) whose
+	 * programs were checked already: a template generation, verified
+	 * when it was built. A program or #! interpreter whose canonical path
+	 * lies in it is listed as checked and not checked again. NULL: none. */
+	const char *trusted;
 };
 
 struct cl_report {

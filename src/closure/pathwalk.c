@@ -1,6 +1,7 @@
 /* Root-confined path resolution: see cl_walk.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,16 @@ struct walker {
 	struct cl_trace *trace;  /* NULL: nothing recorded */
 	int cur;
 	bool cur_owned;
-	char canon[PATH_MAX];
 	size_t clen;
-	char rest[2][REST_MAX];
 	int which;
 	const char *p;
-	struct frame frames[CL_WALK_MAXLINKS + 1];
 	int nframes;
 	int nlinks;
+	/* The buffers last: a walk sets what it reads of them, and only the
+	 * fields above are zeroed (a walk is made for every file looked up). */
+	char canon[PATH_MAX];
+	char rest[2][REST_MAX];
+	struct frame frames[CL_WALK_MAXLINKS + 1];
 };
 
 static void set_cur(struct walker *k, int fd, bool owned)
@@ -354,9 +357,11 @@ enum cl_walk_status cl_walk_traced(struct cl_trace *trace, int root_fd, int dir_
 	w->link[0] = w->target[0] = w->path[0] = '\0';
 	if (strlen(path) >= REST_MAX)
 		return set_error(w, ENAMETOOLONG);
-	k = calloc(1, sizeof *k);
+	k = malloc(sizeof *k);
 	if (!k)
 		return set_error(w, ENOMEM);
+	memset(k, 0, offsetof(struct walker, canon));
+	k->canon[0] = '\0';
 	k->root_fd = root_fd;
 	k->trace = trace;
 	k->cur = root_fd;

@@ -14,6 +14,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,11 +40,12 @@ struct search {
 	struct cl_file *file;      /* FOUND */
 	char *path;                /* FOUND: as the loader names it */
 	char *wrong_path;          /* a candidate of another class or machine */
-	char wrong_why[200];
 	enum cl_walk_status link_status;
 	char *link, *target;       /* a symlink that broke a candidate */
-	char searched[600];
 	const char *dropped;       /* an element not searched: $ORIGIN unknown */
+	/* The buffers last, not zeroed (one search per library). */
+	char wrong_why[200];
+	char searched[600];
 	struct cl_walk w;
 };
 
@@ -512,11 +514,13 @@ struct cl_obj *cl_map_need(struct cl_map *m, const struct cl_need *need)
 		m->overflow_reported = true;
 		return NULL;
 	}
-	s = calloc(1, sizeof *s);
+	s = malloc(sizeof *s);
 	if (!s) {
 		m->ctx->oom = true;
 		return NULL;
 	}
+	memset(s, 0, offsetof(struct search, wrong_why));
+	s->wrong_why[0] = s->searched[0] = '\0';
 	s->m = m;
 	s->ctx = m->ctx;
 	s->need = need;

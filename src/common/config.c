@@ -60,6 +60,10 @@ static int set_policy_key(struct cj_policy *p, const char *key, const char *v,
 		return cv_bool(v, &p->supplementary_groups, why, len);
 	if (!strcmp(key, "script_exec"))
 		return cv_choice(v, "fd", "name", &p->script_exec_fd, key, why, len);
+	if (!strcmp(key, "template"))
+		return cv_template(v, p->template_name, sizeof p->template_name, why, len);
+	if (!strcmp(key, "template_mode"))
+		return cv_choice(v, "link", "bind", &p->template_link, key, why, len);
 	return 1;
 }
 
@@ -85,6 +89,14 @@ static int set_global_key(struct cj_config *cfg, const char *key, const char *v,
 		return cv_optional_path(v, cfg->log, sizeof cfg->log, why, len);
 	if (!strcmp(key, "syslog"))
 		return cv_bool(v, &cfg->syslog, why, len);
+	if (!strcmp(key, "nss_cache_ttl")) {
+		if (cv_number(v, 3600, &n, why, len) < 0)
+			return -1;
+		cfg->nss_cache_ttl = (unsigned)n;
+		return 0;
+	}
+	if (!strcmp(key, "template_dir"))
+		return cv_path_pattern(v, cfg->template_dir, sizeof cfg->template_dir, why, len);
 	if (!strcmp(key, "supervisor_user"))
 		return v[0] ? cv_string(v, cfg->supervisor_user, sizeof cfg->supervisor_user, why, len)
 			    : (snprintf(why, len, "supervisor_user is empty"), -1);
@@ -101,6 +113,8 @@ static void set_defaults(struct cj_config *cfg)
 	cfg->min_uid = 1000;
 	cfg->min_gid = 1000;
 	snprintf(cfg->log, sizeof cfg->log, "%s", CJ_LOG_PATH);
+	snprintf(cfg->template_dir, sizeof cfg->template_dir, "%s", CJ_TEMPLATE_DIR);
+	cfg->nss_cache_ttl = 60;
 	cfg->syslog = true;
 	p->require_jail = true;
 	snprintf(p->docroot, sizeof p->docroot, "/var/www");
@@ -205,6 +219,26 @@ static int require_contained(const struct cj_policy *p, const char *sec, char *w
 	return CJ_OK;
 }
 
+/* A bind-mode template is mounted in the CGI's private mount namespace. */
+static int require_template_mountable(const struct cj_policy *p, const char *sec, char *why,
+				      size_t len)
+{
+	if (!p->template_name[0] || p->template_link || (p->namespaces & CLONE_NEWNS))
+		return CJ_OK;
+	snprintf(why, len, "[%s] template = %s with template_mode = bind needs namespaces = pid,mount: "
+		 "cgijail mounts the template in the CGI's own mount namespace (or use template_mode = link)",
+		 sec, p->template_name);
+	return CJ_CONFIG_VALUE;
+}
+
+/* What a policy must hold as a whole, beyond each value. */
+static int require_valid_policy(const struct cj_policy *p, const char *sec, char *why, size_t len)
+{
+	int code = require_contained(p, sec, why, len);
+
+	return code != CJ_OK ? code : require_template_mountable(p, sec, why, len);
+}
+
 /* Every key of SEC, in file order; a [user:NAME] section is applied whole
  * over the final defaults and must leave its CGIs contained. */
 static int apply_section(struct cj_config *cfg, dictionary *d, const char *sec,
@@ -232,7 +266,7 @@ static int apply_section(struct cj_config *cfg, dictionary *d, const char *sec,
 		if (apply_key(cfg, kind, sec, key, d->val[i], &user, why, len) < 0)
 			return CJ_CONFIG_VALUE;
 	}
-	return kind == SEC_USER ? require_contained(&user, sec, why, len) : CJ_OK;
+	return kind == SEC_USER ? require_valid_policy(&user, sec, why, len) : CJ_OK;
 }
 
 /* iniparser keeps a section as an entry without a value and its keys as
@@ -272,7 +306,7 @@ static int apply_all_sections(struct cj_config *cfg, dictionary *d, char *why, s
 				return code;
 			keys_checked += iniparser_getsecnkeys(d, d->key[i]);
 		}
-		if (!users && (code = require_contained(&cfg->defaults, "cgijail", why, len)) != CJ_OK)
+		if (!users && (code = require_valid_policy(&cfg->defaults, "cgijail", why, len)) != CJ_OK)
 			return code;
 	}
 	return refuse_sectionless_keys(d, keys_checked, why, len);
@@ -387,7 +421,8 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 
 	fprintf(out, "caller = %s\nmin_uid = %lu\nmin_gid = %lu\n", cfg->caller,
 		cfg->min_uid, cfg->min_gid);
-	fprintf(out, "supervisor_user = %s\n", cfg->supervisor_user);
+	fprintf(out, "supervisor_user = %s\nnss_cache_ttl = %u\n", cfg->supervisor_user,
+		cfg->nss_cache_ttl);
 	fprintf(out, "log = %s\nsyslog = %s\n", cfg->log[0] ? cfg->log : "none",
 		cfg->syslog ? "yes" : "no");
 	fprintf(out, "jail_root = %s\nrequire_jail = %s\n", p->jail_root[0] ? p->jail_root : "none",
@@ -410,6 +445,9 @@ void cj_config_print(FILE *out, const struct cj_config *cfg)
 		fprintf(out, "timeout = off\n");
 	fprintf(out, "supplementary_groups = %s\n", p->supplementary_groups ? "yes" : "no");
 	fprintf(out, "script_exec = %s\n", p->script_exec_fd ? "fd" : "name");
+	fprintf(out, "template = %s\ntemplate_mode = %s\ntemplate_dir = %s\n",
+		p->template_name[0] ? p->template_name : "none", p->template_link ? "link" : "bind",
+		cfg->template_dir);
 	for (int i = 0; i < LIM_COUNT; i++)
 		print_limit(out, cj_limit_name((enum cj_limit_id)i), &p->limits[i]);
 }

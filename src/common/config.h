@@ -40,14 +40,18 @@ struct cj_policy {
 	unsigned timeout;          /* wall-clock seconds; 0: none */
 	bool supplementary_groups; /* the target's other groups (NSS: getgrouplist) */
 	bool script_exec_fd;       /* script_exec = fd: a #! script is exec'd by its fd */
+	char template_name[64];    /* a thin jail on this template; "" when none */
+	bool template_link;        /* template_mode = link (hard links); else bind */
 	struct cj_limit limits[LIM_COUNT];
 };
 
 struct cj_config {
 	char caller[64];
 	char supervisor_user[64];  /* who the timeout supervisor runs as */
+	unsigned nss_cache_ttl;    /* seconds NSS answers are kept; 0: not kept */
 	unsigned long min_uid, min_gid;
 	char log[PATH_MAX];        /* "" when no log file */
+	char template_dir[PATH_MAX]; /* the template store */
 	bool syslog;
 	struct cj_policy defaults;
 	void *dict;                /* iniparser dictionary, for [user:NAME] */

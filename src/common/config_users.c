@@ -203,11 +203,23 @@ static int require_same_sections(const struct cj_config *cfg, char *why, size_t 
 	return rc;
 }
 
+static bool has_user_sections(const dictionary *d)
+{
+	for (int i = 0; i < d->size; i++)
+		if (d->key[i] && !d->val[i] && !strncmp(d->key[i], USER_PREFIX, USER_PREFIX_LEN))
+			return true;
+	return false;
+}
+
 int cj_user_sections_read(struct cj_config *cfg, const char *path, char *why, size_t len)
 {
-	FILE *in = fopen(path, "re");
+	FILE *in;
 	int rc;
 
+	/* None for iniparser: none in the file, nothing to read again. */
+	if (!has_user_sections(cfg->dict))
+		return CJ_OK;
+	in = fopen(path, "re");
 	if (!in) {
 		snprintf(why, len, "%s: cannot be read again", path);
 		return CJ_CONFIG_SYNTAX;

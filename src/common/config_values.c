@@ -296,6 +296,27 @@ bad:
 	return -1;
 }
 
+int cv_template(const char *v, char *out, size_t outlen, char *why, size_t len)
+{
+	size_t n = strlen(v);
+
+	if (!strcmp(v, "none")) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (n == 0 || n >= outlen || n > 63 || !((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= '0' && v[0] <= '9')))
+		goto bad;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '.' ||
+		      v[i] == '_' || v[i] == '-'))
+			goto bad;
+	memcpy(out, v, n + 1);
+	return 0;
+bad:
+	snprintf(why, len, "'%s' is not none or a template name (a-z, 0-9, '.', '_', '-'; at most 63)", v);
+	return -1;
+}
+
 /* ---- resource limits ---- */
 
 static const char *const limit_names[LIM_COUNT] = {

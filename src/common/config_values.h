@@ -31,6 +31,9 @@ int cv_timeout(const char *v, unsigned *out, char *why, size_t len);
 int cv_check(const char *v, enum cj_check_level *out, char *why, size_t len);
 int cv_limit(const char *v, struct cj_limit *out, char *why, size_t len);
 
+/* "none", or a template name: [a-z0-9][a-z0-9._-]*, at most 63 bytes. */
+int cv_template(const char *v, char *out, size_t outlen, char *why, size_t len);
+
 /* The cj_limit_id of a [limits] key, or -1. */
 int cv_find_limit(const char *key);
 

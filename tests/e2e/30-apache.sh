@@ -169,16 +169,8 @@ FcgidMaxRequestsPerProcess 0
         FcgidWrapper $JA/var/www/fcgi/starter .fcgi
     </Directory>
 </VirtualHost>
-<VirtualHost 127.0.0.1:$AP_PORT>
-    ServerName bob.test
-    DocumentRoot $JB/var/www
-    SuexecUserGroup $B $B
-    ScriptAlias /cgi-bin/ $JB/var/www/cgi-bin/
-    <Directory $JB/var/www>
-        Require all granted
-    </Directory>
-</VirtualHost>
 EOF
+	ap_jail_vhost bob.test "$B" "$JB" >>"$AP_ROOT/site.conf"
 }
 
 # ---- the cgijail log: the lines of the requests since the last mark ----

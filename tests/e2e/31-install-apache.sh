@@ -21,6 +21,11 @@ expect() {
 }
 WHY=()
 
+# Against an installed package (debian/tests/e2e) there is no build to install.
+if [ ! -f "$CJ_BUILD/build.ninja" ]; then
+	ok "meson install and scripts/install-apache # SKIP no meson build in $CJ_BUILD (an installed cgijail is tested)"
+	tap_end; exit 0
+fi
 cj_install || bail "make a suid-capable prefix"
 D=$CJ_PREFIX/dest
 # ---- meson install ----
@@ -64,17 +69,7 @@ host_before=$(update-alternatives --query suexec 2>&1; readlink /etc/alternative
 ap_init || bail "prepare Apache"
 T=$AP_ROOT/ns
 mkdir -m 0755 "$T"
-ap_conf <<EOF
-<VirtualHost 127.0.0.1:$AP_PORT>
-    ServerName inst.test
-    DocumentRoot $J/var/www
-    SuexecUserGroup $U $U
-    ScriptAlias /cgi-bin/ $J/var/www/cgi-bin/
-    <Directory $J/var/www>
-        Require all granted
-    </Directory>
-</VirtualHost>
-EOF
+ap_jail_vhost inst.test "$U" "$J" | ap_conf
 export IA_T=$T IA_CGIJAIL=$bin CJ_TOP
 # Private copies of everything update-alternatives reads or writes, then
 # install-apache itself; the server starts whatever it did.

@@ -4,18 +4,20 @@
 #
 #   ap_init                              # AP_ROOT (ServerRoot), AP_PORT (free, 127.0.0.1)
 #   ap_conf <<EOF ... EOF                # the site part of httpd.conf (vhosts...)
+#   ap_jail_vhost HOST USER JAIL | ap_conf   # one customer's CGIs in its jail
 #   ap_start "$CJ_BIN"                   # start it with that file as its suexec
 #   ap_get HOST PATH [CURL-ARGS...]      # AP_CODE, AP_BODY (curl, Host: HOST)
 #   ap_stop                              # by its pid; also done at exit
 #
 # Apache calls its compiled-in suexec (Debian: /usr/lib/apache2/suexec, an
 # update-alternatives link). The instance is started by
-# "unshare -m" in a mount namespace of its own, where the wrapper under
-# test is bind-mounted over that path: the host's file, its alternatives and
-# every other Apache are never touched, nothing has to be restored at exit,
-# and a killed run leaves nothing swapped behind (the namespace dies with
-# the server). A bind mount needs an existing file to mount on, so Debian's
-# apache2-suexec-pristine must be installed (scripts/deps test does).
+# "unshare -m" in a mount namespace of its own, where /usr/lib/apache2 is a
+# private directory holding the host's modules and, as suexec, the wrapper
+# under test: the host's file, its alternatives and every other Apache are
+# never touched, nothing has to be restored at exit, a killed run leaves
+# nothing swapped behind (the namespace dies with the server), and the
+# server keeps its wrapper when the host's suexec link changes meanwhile (a
+# package's maintainer scripts switch that alternative: suite 40).
 # ap_start_plain starts one without a wrapper swap (mod_cgid without
 # suexec, or the host's suexec as it is).
 
@@ -63,6 +65,23 @@ ap_init() {
 # ap_conf: the site part of the config, from stdin (the server part --
 # modules, ServerRoot, Listen, logs -- is ap_start's).
 ap_conf() { cat >"$AP_ROOT/site.conf"; }
+
+# ap_jail_vhost HOST USER JAIL: the config of a virtual host HOST whose
+# documents are JAIL/var/www and whose CGIs, /cgi-bin/ (JAIL/var/www/cgi-bin),
+# run as USER (SuexecUserGroup); for ap_conf.
+ap_jail_vhost() {
+	cat <<EOF
+<VirtualHost 127.0.0.1:$AP_PORT>
+    ServerName $1
+    DocumentRoot $3/var/www
+    SuexecUserGroup $2 $2
+    ScriptAlias /cgi-bin/ $3/var/www/cgi-bin/
+    <Directory $3/var/www>
+        Require all granted
+    </Directory>
+</VirtualHost>
+EOF
+}
 
 _ap_write_conf() {
 	local m
@@ -120,7 +139,7 @@ _ap_launch() {
 		unshare --mount --propagation private -- /bin/sh -c '
 			bin=$1 root=$2 prelude=$3; shift 3
 			eval "$prelude" || exit 2
-			while [ $# -ge 2 ]; do mount --bind -- "$1" "$2" || exit 2; shift 2; done
+			while [ $# -ge 2 ]; do mount --rbind -- "$1" "$2" || exit 2; shift 2; done
 			exec "$bin" -d "$root" -f "$root/httpd.conf" -DFOREGROUND' \
 			sh "$AP_BIN" "$AP_ROOT" "${AP_PRELUDE-}" "$@" >>"$AP_ROOT/stdout.log" 2>&1 </dev/null &
 	else
@@ -141,10 +160,11 @@ _ap_launch() {
 }
 
 # ap_start WRAPPER [SRC DEST]...: start the server with WRAPPER (a
-# setuid-root file) bind-mounted over its suexec path (and the other pairs).
+# setuid-root file) as its suexec (and the other pairs bind-mounted).
 ap_start() {
-	[ -e "$AP_SUEXEC" ] || { echo "apache-lib: $AP_SUEXEC missing (install apache2-suexec-pristine)" >&2; return 2; }
-	_ap_launch "$1" "$AP_SUEXEC" "${@:2}"
+	local lib=$AP_ROOT/lib
+	mkdir -p -m 0755 "$lib/modules" && : >"$lib/suexec" || return 2
+	_ap_launch "$AP_MODS" "$lib/modules" "$1" "$lib/suexec" "$lib" "${AP_SUEXEC%/*}" "${@:2}"
 }
 
 # ap_start_plain: start the server with the host's suexec path as it is.
@@ -201,10 +221,10 @@ ap_count_uid() {
 }
 
 # ap_forget_cache UID...: remove cgijail's check cache files of UIDs (the
-# directory is compiled in: CJ_CACHE_DIR in the build's cj_build.h).
+# directory is compiled in: cj_cache_dir).
 ap_forget_cache() {
 	local dir u
-	dir=$(sed -n 's/^#define CJ_CACHE_DIR "\(.*\)"$/\1/p' "$CJ_BUILD/cj_build.h" 2>/dev/null)
+	dir=$(cj_cache_dir)
 	[ -n "$dir" ] && [ -d "$dir" ] || return 0
 	for u in "$@"; do rm -f -- "$dir/$u"; done
 }

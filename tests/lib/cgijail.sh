@@ -36,7 +36,9 @@ CJ_UID_MAX=$((CJ_UID_MIN + 999))
 # The supervisor's system user (supervisor_user), this run's own.
 CJ_SV_USER=cjtsv$CJ_UID_MIN
 CJ_MARK=CJT-CGI-RAN
-CJ_SRC_BIN=$CJ_BUILD/src/cgijail/cgijail
+# The cgijail under test: the build's, or (CJ_SRC_BIN, CJ_CACHE_DIR) an
+# installed one, as debian/tests/e2e runs the suites against the package.
+: "${CJ_SRC_BIN:=$CJ_BUILD/src/cgijail/cgijail}"
 
 # ---- the EXIT trap: jail.sh's when it exists, else a minimal one ----
 
@@ -161,10 +163,17 @@ _cjt_sweep_stale() {
 	done
 }
 
+# cj_cache_dir: the check cache directory compiled into the cgijail under
+# test (CJ_CACHE_DIR when it is an installed one, else the build's cj_build.h).
+cj_cache_dir() {
+	if [ -n "${CJ_CACHE_DIR-}" ]; then echo "$CJ_CACHE_DIR"; return 0; fi
+	sed -n 's/^#define CJ_CACHE_DIR "\(.*\)"$/\1/p' "$CJ_BUILD/cj_build.h" 2>/dev/null
+}
+
 # The check cache files cgijail kept for our uid range (one per target uid).
 _cjt_clear_check_cache() {
 	local dir f
-	dir=$(sed -n 's/^#define CJ_CACHE_DIR "\(.*\)"$/\1/p' "$CJ_BUILD/cj_build.h" 2>/dev/null)
+	dir=$(cj_cache_dir)
 	[ -n "$dir" ] && [ -d "$dir" ] || return 0
 	for f in "$dir"/*; do
 		case ${f##*/} in ''|*[!0-9]*) continue ;; esac
@@ -246,10 +255,7 @@ cj_conf() {
 cj_install() {
 	local mode=${1:-4750} opts
 	[ -x "$CJ_SRC_BIN" ] || { echo "cj_install: $CJ_SRC_BIN is not built" >&2; return 2; }
-	CJ_PREFIX=$(mktemp -d /var/tmp/cgijail-test.XXXXXX) || return 2
-	echo "dir $CJ_PREFIX" >>"$_cjt_reg"
-	echo $$ >"$CJ_PREFIX/.cgijail-test-pid"
-	chown root:root "$CJ_PREFIX" && chmod 0755 "$CJ_PREFIX" || return 2
+	CJ_PREFIX=$(cj_tmpdir) || return 2
 	mkdir -m 0755 "$CJ_PREFIX/bin" || return 2
 	CJ_BIN=$CJ_PREFIX/bin/cgijail
 	cj_install_copy "$CJ_BIN" "$mode" || return 2
@@ -257,6 +263,16 @@ cj_install() {
 	case ,$opts, in
 	*,nosuid,*) echo "cj_install: $CJ_PREFIX is on a nosuid mount ($opts)" >&2; return 2 ;;
 	esac
+}
+
+# cj_tmpdir: print a fresh directory /var/tmp/cgijail-test.XXXXXX, root
+# 0755 (readable by every user), removed at exit (or by a later run's sweep).
+cj_tmpdir() {
+	local d
+	d=$(mktemp -d /var/tmp/cgijail-test.XXXXXX) || return 2
+	echo "dir $d" >>"$_cjt_reg"
+	echo $$ >"$d/.cgijail-test-pid"
+	chown root:root "$d" && chmod 0755 "$d" && echo "$d"
 }
 
 # cj_install_copy DEST MODE: another copy of the binary (e.g. without the setuid bit).

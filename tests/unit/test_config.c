@@ -337,6 +337,38 @@ static void user_policy_fails_closed(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* Thin jails: template, template_mode, template_dir. */
+static void template_keys(void **state)
+{
+	struct cj_policy p;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\n"), CJ_OK);
+	assert_string_equal(cfg.defaults.template_name, "");
+	assert_false(cfg.defaults.template_link);
+	assert_int_equal(parse("[cgijail]\ntemplate_dir = /srv/templates\nnamespaces = pid,mount\n"
+			       "template = python3-2026\n[user:bob]\ntemplate = none\n"
+			       "[user:carol]\ntemplate = perl\ntemplate_mode = link\nnamespaces = none\n"),
+			 CJ_OK);
+	assert_string_equal(cfg.template_dir, "/srv/templates");
+	assert_string_equal(cfg.defaults.template_name, "python3-2026");
+	assert_int_equal(cj_policy_for_user(&cfg, "bob", &p), 0);
+	assert_string_equal(p.template_name, "");
+	assert_int_equal(cj_policy_for_user(&cfg, "carol", &p), 0);
+	assert_string_equal(p.template_name, "perl");
+	assert_true(p.template_link);
+	expect_value_error("[cgijail]\ntemplate = Python\n", "not none or a template name");
+	expect_value_error("[cgijail]\ntemplate = ../etc\n", "not none or a template name");
+	expect_value_error("[cgijail]\ntemplate = a/b\n", "not none or a template name");
+	expect_value_error("[cgijail]\ntemplate_mode = copy\n", "template_mode 'copy' is not link or bind");
+	expect_value_error("[cgijail]\ntemplate_dir = relative\n", "absolute");
+	expect_value_error("[user:bob]\ntemplate_dir = /x\n", "unknown key 'template_dir'");
+	expect_value_error("[cgijail]\ntemplate = py\n", "template_mode = bind needs namespaces = pid,mount");
+	expect_value_error("[cgijail]\nnamespaces = pid,mount\n[user:bob]\ntemplate = py\nnamespaces = pid\n",
+			   "[user:bob] template = py with template_mode = bind needs namespaces");
+	assert_int_equal(parse("[cgijail]\ntemplate = py\ntemplate_mode = link\n"), CJ_OK);
+}
+
 static void overlong_values_are_refused(void **state)
 {
 	char text[1200];
@@ -363,6 +395,7 @@ int main(void)
 		cmocka_unit_test_teardown(user_sections_match_exactly, teardown),
 		cmocka_unit_test_teardown(configs_that_escape_are_refused, teardown),
 		cmocka_unit_test_teardown(user_policy_fails_closed, teardown),
+		cmocka_unit_test_teardown(template_keys, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -316,6 +316,38 @@ static void test_jail_ldcache(void **state)
 	}
 }
 
+/* A verified template generation: what lies in opt.trusted is not checked
+ * again, however broken it looks; the customer's own files still are. */
+static void test_trusted_template(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, "prog_vers1", "/.template/usr/bin/interp", 0755);
+	assert_int_equal(tj_symlink(&f->j, "/.template/usr", "/usr"), 0);
+	assert_int_equal(tj_write(&f->j, "/cgi/s", "#!/usr/bin/interp\n", 0755), 0);
+	expect(f, "/cgi/s", CL_MISSING_LIBRARY, "libvers.so.1", "not found");
+	f->opt.trusted = "/.template";
+	expect_ok(f, "/cgi/s");
+	assert_true(tj_checked(&f->rep, "/cgi/s"));
+	assert_true(tj_checked(&f->rep, "/usr/bin/interp"));
+	assert_int_equal(f->rep.n_checked, 2);
+	/* Only whole components: /.template2 is not /.template. */
+	put(f, "prog_vers1", "/.template2/bin/x", 0755);
+	assert_int_equal(tj_write(&f->j, "/cgi/t", "#!/.template2/bin/x\n", 0755), 0);
+	expect(f, "/cgi/t", CL_MISSING_LIBRARY, "libvers.so.1", "not found");
+	/* The customer's own ELF program is checked in full. */
+	put(f, "prog_vers1", "/cgi/own", 0755);
+	expect(f, "/cgi/own", CL_MISSING_LIBRARY, "libvers.so.1", "not found");
+	/* env in the template, the command it runs outside: checked. */
+	put(f, "hello", "/.template/usr/bin/env", 0755);
+	put(f, "prog_vers1", "/tools/tool", 0755);
+	assert_int_equal(tj_write(&f->j, "/cgi/e", "#!/usr/bin/env tool\n", 0755), 0);
+	f->opt.safe_path = "/tools:/usr/bin";
+	expect(f, "/cgi/e", CL_MISSING_LIBRARY, "libvers.so.1", "not found");
+	f->opt.safe_path = NULL;
+	f->opt.trusted = NULL;
+}
+
 static void test_many_needed(void **state)
 {
 	enum { N = 10000 };
@@ -430,7 +462,7 @@ int main(void)
 		T(test_undefined_symbol), T(test_wrong_class), T(test_origin),
 		T(test_cycle_and_tls), T(test_interpreter), T(test_program_itself),
 		T(test_scripts), T(test_env), T(test_nss), T(test_deep),
-		T(test_host_mismatch), T(test_jail_ldcache), T(test_many_needed),
+		T(test_host_mismatch), T(test_jail_ldcache), T(test_trusted_template), T(test_many_needed),
 		T(test_bad_library), T(test_needed_paths), T(test_one_report),
 		T(test_prog_fd),
 	};
