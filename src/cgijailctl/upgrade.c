@@ -185,6 +185,8 @@ static void find_missing(struct copier *c, const struct strlist *programs, struc
 	cl_options_init(&opt);
 	opt.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	opt.symbols = false;
+	/* The jail's NSS modules are what its nsswitch.conf names, not the host's. */
+	opt.nss = false;
 	opt.deep = c->deep;
 	cl_report_init(&rep);
 	for (size_t i = 0; opt.root_fd >= 0 && i < programs->n; i++)
