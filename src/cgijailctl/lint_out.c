@@ -55,7 +55,6 @@ static void json_cgi(FILE *out, const struct lint_cgi *c)
 
 static void json_user(FILE *out, const struct lint_user *u)
 {
-	size_t first = 1;
 
 	json_member(out, "user", u->name, true);
 	fprintf(out, ", \"uid\": %lu, \"checked\": %s", (unsigned long)u->uid, u->error[0] ? "false" : "true");
@@ -65,8 +64,7 @@ static void json_user(FILE *out, const struct lint_user *u)
 	json_member(out, "userdir", u->userdir, false);
 	fprintf(out, ", \"cgis\": %zu, \"refused\": %zu, \"results\": [", u->n, u->broken);
 	for (size_t k = 0; k < u->n; k++) {
-		fputs(first ? "{" : ", {", out);
-		first = 0;
+		fputs(k ? ", {" : "{", out);
 		json_cgi(out, &u->cgis[k]);
 		fputs("}", out);
 	}
