@@ -105,7 +105,7 @@ static int parse_args(int argc, char **argv, struct init_args *a)
 		case 'P': a->profiles_dir = optarg; break;
 		case 't': a->template_name = optarg; break;
 		case 'm':
-			if (strcmp(optarg, "bind") && strcmp(optarg, "link")) {
+			if (strcmp(optarg, "bind") != 0 && strcmp(optarg, "link") != 0) {
 				fprintf(stderr, "cgijailctl init: --template-mode %s: not bind or link\n", optarg);
 				return -1;
 			}
