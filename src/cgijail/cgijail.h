@@ -32,7 +32,7 @@ struct cj_nss_record {
 	uint64_t caller_uid;                 /* the question */
 	char user_arg[CJ_NAME_MAX], group_arg[CJ_NAME_MAX], supervisor_arg[64];
 	char caller[CJ_NAME_MAX], user[CJ_NAME_MAX], group[CJ_NAME_MAX], home[PATH_MAX];
-	uint64_t uid, gid, sv_uid, sv_gid;   /* sv_uid 0: not looked up */
+	uint64_t uid, gid, user_gid, sv_uid, sv_gid; /* sv_uid 0: not looked up */
 	int32_t ngroups;                     /* -1: the groups were not looked up */
 	uint32_t groups[CJ_MAX_GROUPS];      /* as getgrouplist() gave them */
 };
@@ -56,6 +56,7 @@ struct request {
 	bool userdir;          /* "~UID" form */
 	uid_t uid;
 	gid_t gid;
+	gid_t user_gid;        /* the target user's own group (passwd) */
 	char user[CJ_NAME_MAX];
 	char group[CJ_NAME_MAX];
 	char home[PATH_MAX];

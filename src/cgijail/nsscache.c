@@ -24,7 +24,7 @@
 #include "cl_trace.h"
 
 #define NSS_MAGIC 0x636a6e73u /* "cjns" */
-#define NSS_VERSION 1
+#define NSS_VERSION 2
 /* Not stored when a file it depends on changed this recently: a later
  * change in the same tick of the file system's clock could leave its times
  * as they were. */
@@ -129,6 +129,19 @@ void load_nss_answers(struct request *rq)
 		       CJ_CACHE_DIR, rq->cfg.nss_cache_ttl);
 }
 
+/* Only the questions Apache asks: a user with a group of its own (as
+ * SuexecUserGroup names them). The caller may name any user and group; a
+ * file for every pair would fill the disk. */
+static bool own_group(const struct request *rq)
+{
+	if (rq->gid == rq->user_gid)
+		return true;
+	for (int i = 0; i < rq->nss_ngroups; i++)
+		if (rq->nss_groups[i] == rq->gid)
+			return true;
+	return false;
+}
+
 /* After the lookups: what NSS answered, for the next request. A new file,
  * renamed over the old one whole: a reader sees one or the other. */
 void store_nss_answers(struct request *rq)
@@ -138,7 +151,7 @@ void store_nss_answers(struct request *rq)
 	bool racy;
 	int dfd, fd;
 
-	if (rq->nss_hit || rq->mode == MODE_VERSION || !askable(rq))
+	if (rq->nss_hit || rq->mode == MODE_VERSION || !askable(rq) || !own_group(rq))
 		return;
 	memset(&r, 0, sizeof r);
 	sources_now(r.src, &racy);
@@ -157,6 +170,7 @@ void store_nss_answers(struct request *rq)
 	memcpy(r.home, rq->home, sizeof r.home);
 	r.uid = rq->uid;
 	r.gid = rq->gid;
+	r.user_gid = rq->user_gid;
 	r.sv_uid = rq->sv_uid;
 	r.sv_gid = rq->sv_gid;
 	r.ngroups = rq->nss_ngroups;

@@ -48,6 +48,14 @@ run
 cj_assert_exec "a request served from the cache runs as before"
 cj_expect "... with the same ids and groups" '[ "$(cj_val uids)" = "$(cj_uid "$U") $(cj_uid "$U") $(cj_uid "$U")" ] && [ "$(cj_val groups)" = "$(cj_gid "$U")" ]'
 
+# A user with a group not its own (the caller may name any): refused by the
+# ownership checks, and nothing kept -- a file per pair would fill the disk.
+n=$(ls "$CACHE" | wc -l)
+cj_reset_run
+cj_run "$(cj_bin "$U")" "$U" cjtnssx d.cgi
+cj_expect "a group that is not the user's: refused, and its answers not kept" \
+	'[ "$CJ_RC" = "$(cj_code CJ_OWNER_MISMATCH)" ] && [ "$(ls "$CACHE" | wc -l)" = "$n" ]'
+
 # Any edit of /etc/group is seen on the next request.
 cj_add_to_group "$U" cjtnssx
 run
