@@ -11,6 +11,7 @@ static const struct ctl_command commands[] = {
 	{ "audit", ctl_audit, "report unsafe ownership, modes, devices and links in a jail" },
 	{ "check", ctl_check, "check that programs will load inside a jail (or every jail)" },
 	{ "upgrade", ctl_upgrade, "re-copy the libraries of a jail that differ from the host's" },
+	{ "remove", ctl_remove, "remove a customer's jail safely" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
