@@ -70,7 +70,7 @@ int guard_open(struct remove_run *r)
 	for (size_t i = 0; i < sizeof system_dirs / sizeof system_dirs[0]; i++)
 		if (path_is_within(system_dirs[i], r->real))
 			return refuse(r, "%s is %s: never removed", r->real,
-				      strcmp(system_dirs[i], r->real) ? "above a system directory" : "a system directory");
+				      strcmp(system_dirs[i], r->real) != 0 ? "above a system directory" : "a system directory");
 	return 0;
 }
 
@@ -123,7 +123,7 @@ int guard_customer(struct remove_run *r)
 	if (users.n > 1)
 		rc = refuse(r, "the jail of %zu users (%s, %s%s): give the others another jail_root first",
 			    users.n, users.v[0], users.v[1], users.n > 2 ? ", ..." : "");
-	else if (users.n == 1 && r->a->user && strcmp(r->a->user, users.v[0]))
+	else if (users.n == 1 && r->a->user && strcmp(r->a->user, users.v[0]) != 0)
 		rc = refuse(r, "the jail of %s, not of %s", users.v[0], r->a->user);
 	else if (users.n == 1)
 		snprintf(r->user, sizeof r->user, "%s", users.v[0]);
@@ -167,7 +167,7 @@ int guard_mounts(const struct remove_run *r)
 		unescape(mp);
 		if (path_is_within(mp, r->real))
 			rc = refuse(r, "%s is a mount point%s: unmount it first", mp,
-				    strcmp(mp, r->real) ? " inside the jail" : "");
+				    strcmp(mp, r->real) != 0 ? " inside the jail" : "");
 	}
 	fclose(f);
 	return rc;
@@ -184,9 +184,16 @@ static long real_uid(const char *pid)
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "Uid: %ld", &uid) == 1)
-			break;
+	while (fgets(line, sizeof line, f)) {
+		char *end;
+
+		if (strncmp(line, "Uid:", 4) != 0)
+			continue;
+		uid = strtol(line + 4, &end, 10);
+		if (end == line + 4)
+			uid = -1;
+		break;
+	}
 	fclose(f);
 	return uid;
 }

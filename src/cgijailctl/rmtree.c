@@ -207,7 +207,7 @@ int rmtree_contents(int dirfd, const char *path, struct rmtree *rt)
 	if (fstat(dirfd, &st) < 0)
 		return -1;
 	rt->dev = st.st_dev;
-	snprintf(rt->path, sizeof rt->path, "%s", strcmp(path, "/") ? path : "");
+	snprintf(rt->path, sizeof rt->path, "%s", strcmp(path, "/") != 0 ? path : "");
 	rt->pathlen = strlen(rt->path);
 	return walk(dirfd, rt, 0);
 }

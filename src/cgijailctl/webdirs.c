@@ -63,7 +63,7 @@ static int docroot_cgi_bin(struct webdirs *w, const struct cj_policy *pol)
 	in = inside(w, host, "the docroot");
 	if (!in)
 		return 0;
-	if (format_checked(path, sizeof path, "%s/cgi-bin", strcmp(in, "/") ? in : "") < 0)
+	if (format_checked(path, sizeof path, "%s/cgi-bin", strcmp(in, "/") != 0 ? in : "") < 0)
 		return -1;
 	return make_one(w, path);
 }
