@@ -183,6 +183,7 @@ static int run_remove(struct remove_run *r, struct rmtree *rt, struct strlist *k
 	    guard_processes(r) < 0 || guard_keep(r) < 0)
 		return -1;
 	room_for_descriptors();
+	r->walked = true;
 	rt->dry_run = true;
 	rt->skip_dev = r->keep_dev;
 	rt->skip_ino = r->keep_ino;
@@ -209,16 +210,14 @@ int ctl_remove(int argc, char **argv)
 	struct rmtree rt = { 0 };
 	struct strlist kept = { 0 };
 	int rc = parse_args(argc, argv, &a), status = CTL_ERROR;
-	bool walked;
 
 	if (rc != 0)
 		return rc > 0 ? CTL_OK : CTL_ERROR;
 	if (out_require_root("remove")) {
 		rc = run_remove(&r, &rt, &kept);
-		walked = rt.files || rt.dirs || rt.symlinks || rt.devices || rt.others || rc == 0 || rt.errors.n;
-		if (walked && a.json)
+		if (r.walked && a.json)
 			print_json(&r, &rt, &kept, rc == 0);
-		else if (walked)
+		else if (r.walked)
 			print_text(&r, &rt, &kept, rc == 0);
 		status = rc == 0 ? CTL_OK : CTL_ERROR;
 	}

@@ -32,7 +32,8 @@ struct remove_run {
 	dev_t keep_dev[MAX_KEEP];   /* the areas, left out of the walk */
 	ino_t keep_ino[MAX_KEEP];
 	int nkeep;
-	bool removing;          /* past the checks: things are being moved and removed */
+	bool walked;            /* past the checks: the tree was walked */
+	bool removing;          /* and things are being moved and removed */
 };
 
 /* remove_guard.c: each refuses with a line on stderr and returns -1. */

@@ -88,7 +88,7 @@ static int open_subdir(int dirfd, const char *name, struct rmtree *rt)
 	return fd;
 }
 
-static int walk(int dirfd, struct rmtree *rt, int depth);
+static int walk(int fd, struct rmtree *rt, int depth);
 
 static int directory(int dirfd, const char *name, struct rmtree *rt, int depth)
 {
@@ -102,7 +102,6 @@ static int directory(int dirfd, const char *name, struct rmtree *rt, int depth)
 	if (fd < 0)
 		return -1;
 	rc = walk(fd, rt, depth + 1);
-	close(fd);
 	rt->dirs++;
 	if (rc < 0)
 		return -1;
@@ -160,16 +159,16 @@ static int entry(int dirfd, const char *name, struct rmtree *rt, int depth)
 	return remove_entry(dirfd, name, 0, rt);
 }
 
-static int walk(int dirfd, struct rmtree *rt, int depth)
+/* Everything in the directory FD (which this closes): one descriptor per level. */
+static int walk(int fd, struct rmtree *rt, int depth)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	DIR *d = fdopendir(fd);
 	struct dirent *de;
+	int rc = 0;
 
 	if (!d) {
 		error(rt, "%s: cannot read the directory: %s", rt->path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return -1;
 	}
 	/* Removing while reading, readdir may skip an entry: read again until
@@ -189,7 +188,7 @@ static int walk(int dirfd, struct rmtree *rt, int depth)
 				continue;
 			old = push(rt, de->d_name);
 			any = true;
-			rc |= entry(dirfd, de->d_name, rt, depth);
+			rc |= entry(fd, de->d_name, rt, depth);
 			pop(rt, old);
 		}
 		if (rt->dry_run || !any)
@@ -203,13 +202,19 @@ static int walk(int dirfd, struct rmtree *rt, int depth)
 int rmtree_contents(int dirfd, const char *path, struct rmtree *rt)
 {
 	struct stat st;
+	int fd;
 
 	if (fstat(dirfd, &st) < 0)
 		return -1;
 	rt->dev = st.st_dev;
 	snprintf(rt->path, sizeof rt->path, "%s", strcmp(path, "/") != 0 ? path : "");
 	rt->pathlen = strlen(rt->path);
-	return walk(dirfd, rt, 0);
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		error(rt, "%s: cannot read the directory: %s", rt->path, strerror(errno));
+		return -1;
+	}
+	return walk(fd, rt, 0);
 }
 
 void rmtree_free(struct rmtree *rt)
