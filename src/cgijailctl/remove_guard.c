@@ -198,19 +198,20 @@ static long real_uid(const char *pid)
 	return uid;
 }
 
+/* Its name, which the process chose: escaped for the admin's terminal. */
 static void comm_of(const char *pid, char *out, size_t len)
 {
-	char path[64];
+	char path[64], comm[64] = "?";
 	FILE *f;
 
-	snprintf(out, len, "?");
 	snprintf(path, sizeof path, "/proc/%s/comm", pid);
 	f = fopen(path, "re");
 	if (f) {
-		if (fgets(out, (int)len, f))
-			out[strcspn(out, "\n")] = '\0';
+		if (fgets(comm, (int)sizeof comm, f))
+			comm[strcspn(comm, "\n")] = '\0';
 		fclose(f);
 	}
+	escape_for_log(out, len, comm);
 }
 
 int guard_processes(const struct remove_run *r)
@@ -218,7 +219,7 @@ int guard_processes(const struct remove_run *r)
 	const struct passwd *pw = r->user[0] ? getpwnam(r->user) : NULL;
 	DIR *d = opendir("/proc");
 	const struct dirent *de;
-	char path[64], comm[64];
+	char path[64], comm[256];
 	struct stat st;
 	int rc = 0;
 

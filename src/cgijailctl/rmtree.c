@@ -11,6 +11,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "strutil.h"
+
 #define MAX_NOTES 200
 /* Passes over one directory while entries keep appearing in it. */
 #define MAX_PASSES 4
@@ -35,7 +37,15 @@ static void add_line(struct strlist *l, size_t *dropped, const char *fmt, ...)
 #define note(rt, ...) add_line(&(rt)->notes, &(rt)->notes_dropped, __VA_ARGS__)
 #define error(rt, ...) add_line(&(rt)->errors, NULL, __VA_ARGS__)
 
-/* Append "/NAME" to the shown path; returns the length to go back to. */
+/* The current path as printed: the customer chose its bytes, and no
+ * control character reaches the admin's terminal. */
+static const char *shown(struct rmtree *rt)
+{
+	escape_for_log(rt->shown, sizeof rt->shown, rt->path);
+	return rt->shown;
+}
+
+/* Append "/NAME" to the current path; returns the length to go back to. */
 static size_t push(struct rmtree *rt, const char *name)
 {
 	size_t old = rt->pathlen;
@@ -56,11 +66,11 @@ static int remove_entry(int dirfd, const char *name, int flags, struct rmtree *r
 	if (rt->dry_run)
 		return 0;
 	if (unlinkat(dirfd, name, flags) < 0) {
-		error(rt, "%s: cannot remove: %s", rt->path, strerror(errno));
+		error(rt, "%s: cannot remove: %s", shown(rt), strerror(errno));
 		return -1;
 	}
 	if (rt->verbose)
-		fprintf(rt->verbose, "removed %s\n", rt->path);
+		fprintf(rt->verbose, "removed %s\n", shown(rt));
 	return 0;
 }
 
@@ -76,12 +86,12 @@ static int open_subdir(int dirfd, const char *name, struct rmtree *rt)
 	int fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof how);
 
 	if (fd < 0) {
-		error(rt, "%s: %s", rt->path, errno == EXDEV ? "a mount point: not crossed"
+		error(rt, "%s: %s", shown(rt), errno == EXDEV ? "a mount point: not crossed"
 							  : strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || st.st_dev != rt->dev) {
-		error(rt, "%s: on another file system: not crossed", rt->path);
+		error(rt, "%s: on another file system: not crossed", shown(rt));
 		close(fd);
 		return -1;
 	}
@@ -95,7 +105,7 @@ static int directory(int dirfd, const char *name, struct rmtree *rt, int depth)
 	int fd, rc;
 
 	if (depth >= RMT_MAX_DEPTH) {
-		error(rt, "%s: more than %d levels deep: not walked", rt->path, RMT_MAX_DEPTH);
+		error(rt, "%s: more than %d levels deep: not walked", shown(rt), RMT_MAX_DEPTH);
 		return -1;
 	}
 	fd = open_subdir(dirfd, name, rt);
@@ -110,15 +120,16 @@ static int directory(int dirfd, const char *name, struct rmtree *rt, int depth)
 
 static void symlink_note(int dirfd, const char *name, struct rmtree *rt)
 {
-	char target[4096];
+	char target[4096], shown_target[4 * sizeof target];
 	ssize_t n = readlinkat(dirfd, name, target, sizeof target - 1);
 
 	if (n < 0)
 		return;
 	target[n] = '\0';
+	escape_for_log(shown_target, sizeof shown_target, target);
 	/* The ones an admin would worry about: leading out by name. */
 	if (target[0] == '/' || strstr(target, ".."))
-		note(rt, "symlink %s -> %s: the link itself, not followed", rt->path, target);
+		note(rt, "symlink %s -> %s: the link itself, not followed", shown(rt), shown_target);
 }
 
 static bool skipped(const struct rmtree *rt, const struct stat *st)
@@ -134,7 +145,7 @@ static int entry(int dirfd, const char *name, struct rmtree *rt, int depth)
 	struct stat st;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		error(rt, "%s: %s", rt->path, strerror(errno));
+		error(rt, "%s: %s", shown(rt), strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode) && skipped(rt, &st))
@@ -148,10 +159,10 @@ static int entry(int dirfd, const char *name, struct rmtree *rt, int depth)
 		rt->files++;
 		if (st.st_nlink > 1)
 			note(rt, "hard link %s (%lu names): this name only, the file stays under the others",
-			     rt->path, (unsigned long)st.st_nlink);
+			     shown(rt), (unsigned long)st.st_nlink);
 	} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
 		rt->devices++;
-		note(rt, "device %s (%s %u,%u): the node only", rt->path, S_ISCHR(st.st_mode) ? "char" : "block",
+		note(rt, "device %s (%s %u,%u): the node only", shown(rt), S_ISCHR(st.st_mode) ? "char" : "block",
 		     major(st.st_rdev), minor(st.st_rdev));
 	} else {
 		rt->others++;
@@ -167,7 +178,7 @@ static int walk(int fd, struct rmtree *rt, int depth)
 	int rc = 0;
 
 	if (!d) {
-		error(rt, "%s: cannot read the directory: %s", rt->path, strerror(errno));
+		error(rt, "%s: cannot read the directory: %s", shown(rt), strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -177,7 +188,7 @@ static int walk(int fd, struct rmtree *rt, int depth)
 		bool any = false;
 
 		if (pass == MAX_PASSES) {
-			error(rt, "%s: entries keep appearing in it: is something writing there?", rt->path);
+			error(rt, "%s: entries keep appearing in it: is something writing there?", shown(rt));
 			rc = -1;
 			break;
 		}
@@ -211,7 +222,7 @@ int rmtree_contents(int dirfd, const char *path, struct rmtree *rt)
 	rt->pathlen = strlen(rt->path);
 	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		error(rt, "%s: cannot read the directory: %s", rt->path, strerror(errno));
+		error(rt, "%s: cannot read the directory: %s", shown(rt), strerror(errno));
 		return -1;
 	}
 	return walk(fd, rt, 0);

@@ -30,6 +30,7 @@ struct rmtree {
 	size_t notes_dropped;
 	char path[16384];       /* the current path, from the tree's top */
 	size_t pathlen;
+	char shown[4 * 16384];  /* the same, escaped for printing */
 };
 
 /* Walk (and unless dry_run, remove) everything inside the directory DIRFD,

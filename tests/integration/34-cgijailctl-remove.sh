@@ -34,6 +34,8 @@ setup() {
 		ln "$OUT/file" "$JA/etc/hard" && mkfifo "$JA/tmp/fifo" || return 2
 	echo "<p>site</p>" >"$JA/var/www/html/index.html" && chown cjra:cjra "$JA/var/www/html/index.html"
 	echo "mine" >"$JA/home/cjra/notes" && chown cjra:cjra "$JA/home/cjra/notes"
+	# Names and targets a customer chose to play with the admin's terminal.
+	touch "$JA/var/tmp/"$'evil\nname\e[2J' && ln -s $'/\e[31mred' "$JA/var/tmp/esc"
 	gcc -static -O1 -o "$CJ_WORK/sleeper" -x c - <<<'#include <unistd.h>
 int main(void) { for (;;) pause(); }' && cp "$CJ_WORK/sleeper" "$JA/sleeper" || return 2
 	# A stray directory shaped like a jail (a deleted user's), and one that is not.
@@ -134,11 +136,15 @@ expect "--dry-run: the notes name the symlinks out of the jail (not followed), t
 	 grep -qx "hard link $JA/etc/hard (2 names): this name only, the file stays under the others" <<<"$CTL_OUT" &&
 	 grep -qx "device $JA/dev/null (char 1,3): the node only" <<<"$CTL_OUT"'
 
+expect "--dry-run: no control character of the customer's names reaches the terminal (escaped as \\xNN)" \
+	'! grep -q "$(printf "\033")" <<<"$CTL_OUT" && grep -qxF "symlink $JA/var/tmp/esc -> /\\x1b[31mred: the link itself, not followed" <<<"$CTL_OUT"'
+
 ctl remove --root "$JA" --keep-home "$KEEP" --verbose
 expect "remove: exit 0, the jail is gone, the same counts as the dry run" \
 	'[ "$CTL_RC" = 0 ] && [ ! -e "$JA" ] && [ "$(tail -n 1 <<<"$CTL_OUT" | sed "s/ removed$//")" = "$(tail -n 1 <<<"$DRY" | sed "s/ would be removed (dry run)$//")" ]'
 expect "remove --verbose: one line per path removed, symlinks as links" \
-	'grep -qx "removed $JA/etc/hostlink" <<<"$CTL_OUT" && grep -qx "removed $JA/tmp/fifo" <<<"$CTL_OUT" && grep -qx "removed $JA/etc" <<<"$CTL_OUT"'
+	'grep -qx "removed $JA/etc/hostlink" <<<"$CTL_OUT" && grep -qx "removed $JA/tmp/fifo" <<<"$CTL_OUT" && grep -qx "removed $JA/etc" <<<"$CTL_OUT" &&
+	 grep -qxF "removed $JA/var/tmp/evil\\x0aname\\x1b[2J" <<<"$CTL_OUT"'
 expect "--keep-home: the customer's home and docroot moved aside, owners and files kept" \
 	'[ "$(cat "$KEEP/cjra.home/notes")" = mine ] && [ "$(stat -c %U "$KEEP/cjra.home")" = cjra ] &&
 	 [ -L "$KEEP/cjra.home/out" ] && [ "$(cat "$KEEP/cjra.docroot/html/index.html")" = "<p>site</p>" ] &&
