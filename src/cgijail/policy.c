@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +54,29 @@ static void require_dir_not_writable(struct request *rq, const struct stat *st, 
 		refuse(rq, CJ_DIR_WRITABLE, "%s (mode %04o)", name, (unsigned)(st->st_mode & 07777));
 }
 
+/* The names an admin knows the owner by, with the numbers. Looked up on
+ * the host (this runs before chroot) and only on the way to a refusal. */
+static void owner_names(uid_t uid, gid_t gid, char *out, size_t len)
+{
+	const struct passwd *pw = getpwuid(uid);
+	char user[CJ_NAME_MAX];
+	const struct group *gr;
+
+	snprintf(user, sizeof user, "%s", pw ? pw->pw_name : "?");
+	gr = getgrgid(gid);
+	snprintf(out, len, "%s/%s (%lu/%lu)", user, gr ? gr->gr_name : "?", (unsigned long)uid,
+		 (unsigned long)gid);
+}
+
 static void require_owned_by_target(struct request *rq, const struct stat *st, const char *what)
 {
-	if (st->st_uid != rq->uid || st->st_gid != rq->gid)
-		refuse(rq, CJ_OWNER_MISMATCH, "target %lu/%lu, %s owned by %lu/%lu",
-		       (unsigned long)rq->uid, (unsigned long)rq->gid, what,
-		       (unsigned long)st->st_uid, (unsigned long)st->st_gid);
+	char owner[2 * CJ_NAME_MAX + 48];
+
+	if (st->st_uid == rq->uid && st->st_gid == rq->gid)
+		return;
+	owner_names(st->st_uid, st->st_gid, owner, sizeof owner);
+	refuse(rq, CJ_OWNER_MISMATCH, "target %s/%s (%lu/%lu), %s owned by %s", rq->user, rq->group,
+	       (unsigned long)rq->uid, (unsigned long)rq->gid, what, owner);
 }
 
 void check_directory(struct request *rq)

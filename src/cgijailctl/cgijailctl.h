@@ -25,5 +25,6 @@ int ctl_populate(int argc, char **argv);
 int ctl_audit(int argc, char **argv);
 int ctl_upgrade(int argc, char **argv);
 int ctl_migrate(int argc, char **argv);
+int ctl_remove(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@
 #include "populate.h"
 #include "profile.h"
 #include "strutil.h"
+#include "webdirs.h"
 
 #define MAX_GROUPS 256
 
@@ -388,7 +389,7 @@ static int make_dirs(struct init_run *r, const struct profile_set *set)
 		rc |= make_dir(r, set->list[PROF_PRIVATE_DIRS].v[i], 0700, cu->uid, cu->gid);
 	if (strcmp(cu->home, "/") != 0)
 		rc |= make_dir(r, cu->home, 0755, cu->uid, cu->gid);
-	return rc;
+	return rc | webdirs_make(r->c.rootfd, r->a->root, cu->name, &r->changed, &r->unchanged);
 }
 
 static int load_profiles(struct init_args *a, struct profile_set *set)
