@@ -3,6 +3,7 @@
 # Source after tests/lib/cgijail.sh (it uses CJ_WORK and cj_atexit):
 #
 #   ap_init                              # AP_ROOT (ServerRoot), AP_PORT (free, 127.0.0.1)
+#   AP_MPM=prefork AP_CGI=cgi            # optional: MPM and CGI module (event, cgid)
 #   ap_conf <<EOF ... EOF                # the site part of httpd.conf (vhosts...)
 #   ap_jail_vhost HOST USER JAIL | ap_conf   # one customer's CGIs in its jail
 #   ap_start "$CJ_BIN"                   # start it with that file as its suexec
@@ -98,22 +99,33 @@ Mutex file:$AP_ROOT/run default
 User www-data
 Group www-data
 EOF
-		for m in mpm_event authz_core mime alias cgid suexec userdir fcgid; do
+		for m in "mpm_${AP_MPM:-event}" authz_core mime alias actions env "${AP_CGI:-cgid}" suexec \
+			userdir fcgid; do
 			echo "LoadModule ${m}_module $AP_MODS/mod_$m.so"
 		done
 		cat <<EOF
 TypesConfig $AP_ROOT/mime.types
-ScriptSock $AP_ROOT/run/cgid.sock
+<IfModule cgid_module>
+    ScriptSock $AP_ROOT/run/cgid.sock
+</IfModule>
 FcgidIPCDir $AP_ROOT/fcgid
 FcgidProcessTableFile $AP_ROOT/run/fcgid_shm
 Timeout 30
 KeepAlive On
-StartServers 1
-ServerLimit 4
-ThreadsPerChild 16
-MaxRequestWorkers 64
-MinSpareThreads 8
-MaxSpareThreads 48
+<IfModule mpm_event_module>
+    StartServers 1
+    ServerLimit 4
+    ThreadsPerChild 16
+    MaxRequestWorkers 64
+    MinSpareThreads 8
+    MaxSpareThreads 48
+</IfModule>
+<IfModule mpm_prefork_module>
+    StartServers 2
+    MinSpareServers 2
+    MaxSpareServers 8
+    MaxRequestWorkers 16
+</IfModule>
 <Directory />
     AllowOverride None
     Require all denied
