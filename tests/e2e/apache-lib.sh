@@ -146,16 +146,18 @@ _ap_launch() {
 		{ echo "apache-lib: config test failed:" >&2; cat "$AP_ROOT/configtest.log" >&2; return 2; }
 	: >"$AP_ROOT/error.log"
 	rm -f "$AP_ROOT/httpd.pid"
+	# In a session of its own: mpm_prefork stops its children with a
+	# signal to its process group, which would otherwise be the suite's.
+	# setsid, unshare and sh all exec (no fork): this job's pid is the server's.
 	if (($#)) || [ -n "${AP_PRELUDE-}" ]; then
-		# unshare execs (no fork), and so does sh: this job's pid is the server's.
-		unshare --mount --propagation private -- /bin/sh -c '
+		setsid unshare --mount --propagation private -- /bin/sh -c '
 			bin=$1 root=$2 prelude=$3; shift 3
 			eval "$prelude" || exit 2
 			while [ $# -ge 2 ]; do mount --rbind -- "$1" "$2" || exit 2; shift 2; done
 			exec "$bin" -d "$root" -f "$root/httpd.conf" -DFOREGROUND' \
 			sh "$AP_BIN" "$AP_ROOT" "${AP_PRELUDE-}" "$@" >>"$AP_ROOT/stdout.log" 2>&1 </dev/null &
 	else
-		"$AP_BIN" -d "$AP_ROOT" -f "$AP_ROOT/httpd.conf" -DFOREGROUND >>"$AP_ROOT/stdout.log" 2>&1 </dev/null &
+		setsid "$AP_BIN" -d "$AP_ROOT" -f "$AP_ROOT/httpd.conf" -DFOREGROUND >>"$AP_ROOT/stdout.log" 2>&1 </dev/null &
 	fi
 	AP_PID=$!
 	for ((n = 0; n < 100; n++)); do
