@@ -59,32 +59,33 @@ EOF
 	put "$1/.user.ini" "$2" <<<'open_basedir = /var/www:/home:/var/lib/php/sessions:/tmp'
 }
 
-# wrappers CGIDIR OWNER FORM: php.cgi (the Action's CGI) and php-starter
-# (the FcgidWrapper) as the snippets show them: FORM php, the one line
+# wrappers CGIDIR FCGIDIR OWNER FORM: CGIDIR/php.cgi (the Action's CGI) and
+# FCGIDIR/php-starter (the FcgidWrapper) as the snippets show them: FORM php, the one line
 # "#!/usr/bin/php-cgi" (cgijail then checks php-cgi's closure before it
 # starts it; php-cgi reads the page's path from the environment, not its
 # argv); FORM sh, a shell script that sets php-cgi's variables and execs it.
 wrappers() {
-	if [ "$3" = php ]; then
-		put "$1/php.cgi" "$2" 0755 <<<'#!/usr/bin/php-cgi'
+	if [ "$4" = php ]; then
+		put "$1/php.cgi" "$3" 0755 <<<'#!/usr/bin/php-cgi'
 	else
-		put "$1/php.cgi" "$2" 0755 <<'EOF'
+		put "$1/php.cgi" "$3" 0755 <<'EOF'
 #!/bin/sh
 PHP_FCGI_MAX_REQUESTS=500
 export PHP_FCGI_MAX_REQUESTS
 exec /usr/bin/php-cgi
 EOF
 	fi
-	cp -p "$1/php.cgi" "$1/php-starter"
+	cp -p "$1/php.cgi" "$2/php-starter"
 }
 
 make_sites() {
 	local home=$JB/home/$B
-	php_pages "$JA/var/www/html" "$A" && wrappers "$JA/var/www/cgi-bin" "$A" php || return 2
+	cj_dir "$JA/var/www/fcgi" "$A:$A" && php_pages "$JA/var/www/html" "$A" &&
+		wrappers "$JA/var/www/cgi-bin" "$JA/var/www/fcgi" "$A" php || return 2
 	cj_dir "$home/public_html" "$B:$B" && cj_dir "$home/public_html/cgi-bin" "$B:$B" &&
 		cj_dir "$home/public_html/fcgi" "$B:$B" || return 2
 	php_pages "$home/public_html" "$B" && php_pages "$home/public_html/fcgi" "$B" &&
-		wrappers "$home/public_html/cgi-bin" "$B" sh
+		wrappers "$home/public_html/cgi-bin" "$home/public_html/cgi-bin" "$B" sh
 }
 
 write_site() {
@@ -118,8 +119,9 @@ FcgidMaxProcessesPerClass 2
         Options +ExecCGI
         Require all granted
         AddHandler fcgid-script .php
-        FcgidWrapper $JA/var/www/cgi-bin/php-starter .php
+        FcgidWrapper $JA/var/www/fcgi/php-starter .php
     </Directory>
+    FcgidMaxRequestsPerProcess 500
 </VirtualHost>
 # ... and as a plain CGI, the same pages.
 <VirtualHost 127.0.0.1:$AP_PORT>
