@@ -143,14 +143,7 @@ EOF
 }
 
 write_site() {
-	ap_conf <<EOF
-UserDir public_html
-UserDir disabled root
-<Directory "$CJ_SRV/jails/*/home/*/public_html/cgi-bin">
-    Options +ExecCGI
-    SetHandler cgi-script
-    Require all granted
-</Directory>
+	{ ap_userdir_cgi; cat <<EOF; } | ap_conf
 FcgidMaxProcessesPerClass 1
 FcgidMaxRequestsPerProcess 0
 

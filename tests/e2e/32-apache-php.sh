@@ -143,13 +143,7 @@ EOF
 
 # ---- checks ----
 
-expect() {
-	local name=$1; shift
-	if eval "$*"; then ok "$name"; else
-		not_ok "$name"; diag "failed: $*" "HTTP $AP_CODE" "body:" "$(head -c 2000 <<<"$AP_BODY")" \
-			"cgijail log:" "$(tail -n 3 "$CJ_LOG")" "error.log:" "$(ap_error_log | tail -n 5)"
-	fi
-}
+expect() { ap_expect "$@"; }
 has() { grep -qxF -- "$2" <<<"$1"; }
 
 # page_paths LABEL HOST URL UID FILE SCRIPT_FILENAME DOCUMENT_ROOT CONTEXT_DOCUMENT_ROOT

@@ -43,14 +43,7 @@ EOF
 }
 
 write_site() {
-	ap_conf <<EOF
-UserDir public_html
-UserDir disabled root
-<Directory "$CJ_SRV/jails/*/home/*/public_html/cgi-bin">
-    Options +ExecCGI
-    SetHandler cgi-script
-    Require all granted
-</Directory>
+	{ ap_userdir_cgi; cat <<EOF; } | ap_conf
 <VirtualHost 127.0.0.1:$AP_PORT>
     ServerName alice.test
     DocumentRoot $JA/var/www/html
@@ -74,13 +67,7 @@ EOF
 
 # ---- checks ----
 
-expect() {
-	local name=$1; shift
-	if eval "$*"; then ok "$name"; else
-		not_ok "$name"; diag "failed: $*" "HTTP $AP_CODE" "body:" "$(head -c 500 <<<"$AP_BODY")" \
-			"server error.log:" "$(ap_error_log | tail -n 5)" "alice-error.log:" "$(tail -n 5 "$VLOG")"
-	fi
-}
+expect() { ap_expect "$@"; }
 has() { grep -qF -- "$2" <<<"$1"; }
 
 # The line cgijail writes to stderr for a refusal with CODE (a name).
@@ -116,7 +103,7 @@ check = full
 EOF
 make_sites || bail "write the CGIs"
 ap_init || bail "prepare the Apache instance"
-VLOG=$AP_ROOT/alice-error.log
+VLOG=$AP_ROOT/alice-error.log AP_DIAG_LOGS=$AP_ROOT/alice-error.log
 write_site
 
 # ---- mod_cgid ----

@@ -8,6 +8,7 @@
 #   ap_jail_vhost HOST USER JAIL | ap_conf   # one customer's CGIs in its jail
 #   ap_start "$CJ_BIN"                   # start it with that file as its suexec
 #   ap_get HOST PATH [CURL-ARGS...]      # AP_CODE, AP_BODY (curl, Host: HOST)
+#   ap_expect NAME COND                  # ok, or not ok with the response and logs
 #   ap_stop                              # by its pid; also done at exit
 #
 # Apache calls its compiled-in suexec (Debian: /usr/lib/apache2/suexec, an
@@ -212,6 +213,32 @@ ap_get() {
 
 # ap_error_log: the server's error log (for diagnostics and checks).
 ap_error_log() { cat "$AP_ROOT/error.log" 2>/dev/null; }
+
+# ap_expect NAME COND...: ok when COND (eval'd) holds; else not ok, with the
+# last response, the ends of cgijail's log and of the server's error log,
+# and of each file named in AP_DIAG_LOGS.
+ap_expect() {
+	local _ap_name=$1 _ap_f; shift
+	if eval "$*"; then ok "$_ap_name"; return; fi
+	not_ok "$_ap_name"
+	diag "failed: $*" "HTTP $AP_CODE" "body:" "$(head -c 2000 <<<"$AP_BODY")" \
+		"cgijail log:" "$(tail -n 3 "$CJ_LOG" 2>/dev/null)" "error.log:" "$(ap_error_log | tail -n 5)"
+	for _ap_f in ${AP_DIAG_LOGS-}; do diag "$_ap_f:" "$(tail -n 5 "$_ap_f" 2>/dev/null)"; done
+}
+
+# ap_userdir_cgi: the site config lines for UserDir public_html, with CGIs
+# in each jailed user's public_html/cgi-bin (etc/apache2/cgijail-userdir.conf).
+ap_userdir_cgi() {
+	cat <<EOF
+UserDir public_html
+UserDir disabled root
+<Directory "$CJ_SRV/jails/*/home/*/public_html/cgi-bin">
+    Options +ExecCGI
+    SetHandler cgi-script
+    Require all granted
+</Directory>
+EOF
+}
 
 # ap_kill_uid UID...: kill (by pid) every process left running as UID.
 ap_kill_uid() {
