@@ -38,6 +38,7 @@ echo "file ", __FILE__, "\n";
 foreach (["SCRIPT_FILENAME", "DOCUMENT_ROOT", "CONTEXT_DOCUMENT_ROOT"] as $v)
 	echo strtolower($v), " ", $_SERVER[$v] ?? "", "\n";
 echo "uid ", posix_getuid(), "\n";
+echo "ini doc_root ", ini_get("doc_root"), "\n";
 EOF
 	put "$1/session.php" "$2" <<'EOF'
 <?php
@@ -242,6 +243,14 @@ include "vhost, CGI" alice-cgi.test /include.php /var/www/html/lib.inc
 ap_get alice-cgi.test /cgi-bin/php.cgi/etc/passwd
 expect "vhost, CGI: the Action's wrapper called by its URL is refused by php-cgi (cgi.force_redirect): HTTP 500" \
 	'[ "$AP_CODE" = 500 ] && ! grep -q "^root:" <<<"$AP_BODY"'
+# php.ini's doc_root as Apache names the docroot: php-cgi then opens
+# doc_root + SCRIPT_NAME, a host path that leads in through the alias.
+docroot_ini=$(echo "$JA"/etc/php/*/cgi/conf.d)/99-cjtest-doc-root.ini
+echo "doc_root = \"$JA/var/www/html\"" >"$docroot_ini"
+ap_get alice-cgi.test /path.php
+expect "vhost, CGI: with doc_root = $JA/var/www/html in php.ini, the page is found (__FILE__ /var/www/html/path.php)" \
+	'[ "$AP_CODE" = 200 ] && has "$AP_BODY" "ini doc_root $JA/var/www/html" && has "$AP_BODY" "file /var/www/html/path.php"'
+rm -f -- "$docroot_ini"
 
 # ---- UserDir ----
 
