@@ -186,9 +186,10 @@ include() {
 # php_runs_in UID JAIL: a php-cgi of the jail runs as UID, chrooted there.
 php_runs_in() {
 	local p
-	for p in $(pgrep -u "$1"); do
-		case $(readlink "/proc/$p/exe") in "$2"/usr/bin/php-cgi*) ;; *) continue ;; esac
-		[ "$(readlink "/proc/$p/root")" = "$2" ] && return 0
+	for p in /proc/[0-9]*; do
+		[ "$(stat -c %u "$p" 2>/dev/null)" = "$1" ] || continue
+		case $(readlink "$p/exe") in "$2"/usr/bin/php-cgi*) ;; *) continue ;; esac
+		[ "$(readlink "$p/root")" = "$2" ] && return 0
 	done
 	return 1
 }
