@@ -8,7 +8,7 @@
 # FastCGI responder open the paths mod_fcgid hands it. Pages print their own
 # path, keep a session, and include by DOCUMENT_ROOT under open_basedir.
 # TAP on stdout; always exits 0.
-# shellcheck disable=SC2016 # the expect conditions are eval'd
+# shellcheck disable=SC2016,SC2034 # the expect conditions are eval'd (they read these variables)
 CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"

@@ -8,7 +8,7 @@
 # client, as README.md documents). mod_fcgid starts its processes with the
 # server's error.log as their stderr. The client sees a bare 500 always.
 # TAP on stdout; always exits 0.
-# shellcheck disable=SC2016 # the expect conditions are eval'd
+# shellcheck disable=SC2016,SC2034 # the expect conditions are eval'd (they read these variables)
 CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"
