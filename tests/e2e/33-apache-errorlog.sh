@@ -112,8 +112,10 @@ write_site
 # daemon a pipe for the CGI's stderr (sendmsg, SCM_RIGHTS) and log its lines
 # with the request. Debian's is built without: its daemon gives every CGI
 # its own stderr, the server's error.log.
+# (The name of an imported symbol is in the file's string table: grep finds
+# mod_proxy_fdpass.so's sendmsg so.)
 fdpass=no
-nm -D "$AP_MODS/mod_cgid.so" 2>/dev/null | grep -qw sendmsg && fdpass=yes
+LC_ALL=C grep -aqw sendmsg "$AP_MODS/mod_cgid.so" && fdpass=yes
 ap_start "$CJ_BIN" || bail "Apache (mpm_event, mod_cgid) starts" "$(ap_error_log)"
 refused "mod_cgid" /cgi-bin/writable.sh CJ_PROG_WRITABLE
 if [ "$fdpass" = no ]; then
