@@ -156,11 +156,7 @@ FcgidMaxRequestsPerProcess 0
     <Directory $JA/var/www>
         Require all granted
     </Directory>
-    <Directory $JA/var/www/fcgi>
-        Options +ExecCGI
-        AddHandler fcgid-script .fcgi
-        FcgidWrapper $JA/var/www/fcgi/starter .fcgi
-    </Directory>
+$(ap_fcgid_dir "$JA/var/www/fcgi" "$JA/var/www/fcgi/starter" .fcgi)
 </VirtualHost>
 EOF
 	ap_jail_vhost bob.test "$B" "$JB" >>"$AP_ROOT/site.conf"

@@ -56,11 +56,7 @@ write_site() {
         Require all granted
         AddHandler application/x-httpd-php .php
     </Directory>
-    <Directory $JA/var/www/fcgi>
-        Options +ExecCGI
-        AddHandler fcgid-script .fcgi
-        FcgidWrapper $JA/var/www/fcgi/starter .fcgi
-    </Directory>
+$(ap_fcgid_dir "$JA/var/www/fcgi" "$JA/var/www/fcgi/starter" .fcgi)
 </VirtualHost>
 EOF
 }

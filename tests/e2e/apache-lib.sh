@@ -226,6 +226,18 @@ ap_expect() {
 	for _ap_f in ${AP_DIAG_LOGS-}; do diag "$_ap_f:" "$(tail -n 5 "$_ap_f" 2>/dev/null)"; done
 }
 
+# ap_fcgid_dir DIR WRAPPER SUFFIX: inside a <VirtualHost>, a <Directory>
+# whose SUFFIX files mod_fcgid serves through WRAPPER (cgijail-fcgid.conf).
+ap_fcgid_dir() {
+	cat <<EOF
+    <Directory $1>
+        Options +ExecCGI
+        AddHandler fcgid-script $3
+        FcgidWrapper $2 $3
+    </Directory>
+EOF
+}
+
 # ap_userdir_cgi: the site config lines for UserDir public_html, with CGIs
 # in each jailed user's public_html/cgi-bin (etc/apache2/cgijail-userdir.conf).
 ap_userdir_cgi() {
