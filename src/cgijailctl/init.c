@@ -15,6 +15,7 @@
 
 #include "cgijailctl.h"
 #include "ctl_out.h"
+#include "hostalias.h"
 #include "jailfs.h"
 #include "init_thin.h"
 #include "populate.h"
@@ -432,7 +433,7 @@ static void print_result(struct init_run *r, const struct profile_set *set,
 
 static int run_init(struct init_run *r, struct profile_set *set, struct strlist *problems)
 {
-	int status;
+	int status, alias = 0;
 
 	if (make_root(r) < 0)
 		return CTL_ERROR;
@@ -441,8 +442,10 @@ static int run_init(struct init_run *r, struct profile_set *set, struct strlist 
 	r->as.gid = r->cu.gid;
 	r->c.as = &r->as;
 	if (make_dirs(r, set) | make_devices(r) | write_passwd_group(r) |
-	    make_file(r, "/etc/nsswitch.conf", nsswitch) | make_file(r, "/etc/hosts", hosts))
+	    make_file(r, "/etc/nsswitch.conf", nsswitch) | make_file(r, "/etc/hosts", hosts) ||
+	    (alias = hostalias_init(r->c.rootfd, r->a->root)) < 0)
 		return CTL_ERROR;
+	note(r, alias, "made the host-path alias", r->a->root);
 	if (r->a->template_name)
 		return init_attach_template(r->c.rootfd, r->a->config, r->a->template_name,
 					    r->a->template_link, &r->changed);

@@ -21,10 +21,7 @@ static int rootfd = -1;
 static int setup(void **state)
 {
 	(void)state;
-	tmptree_new(top, sizeof top);
-	snprintf(jail, sizeof jail, "%s/jail", top);
-	tmptree_dir(top, "jail", 0755);
-	rootfd = jfs_open_root(jail);
+	rootfd = tmptree_jail(top, sizeof top, jail, sizeof jail);
 	return rootfd < 0 ? -1 : 0;
 }
 
