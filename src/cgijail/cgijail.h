@@ -83,6 +83,7 @@ struct request {
 	int log_fd;
 	struct cl_report closure;
 	bool closure_ran;
+	int cache_dir_fd;      /* CJ_CACHE_DIR, checked once (cachedir.c); -1: not open */
 	int cache_fd;          /* the target's check cache file, opened as root; -1: none */
 	char cache_note[160];  /* why there is none (dry run) */
 	void *seccomp;         /* the filter built before chroot, loaded before exec */
@@ -130,6 +131,14 @@ void load_config(struct request *rq);
 void require_bound_link_map(struct request *rq);
 void record_link_map(struct request *rq);
 void require_link_map_unchanged(struct request *rq);
+
+/* cachedir.c: CJ_CACHE_DIR (and NAME below it, shown as SHOWN), walked and
+ * checked once per request, created when CREATE; -1 with WHY. Closed by
+ * close_cache_dir() before the jail is entered. */
+int cache_dir(struct request *rq, bool create, char *why, size_t whylen);
+int cache_subdir(struct request *rq, const char *name, const char *shown, bool create, char *why,
+		 size_t whylen);
+void close_cache_dir(struct request *rq);
 
 /* nsscache.c: NSS's answers kept for the next request, root's file */
 void load_nss_answers(struct request *rq);

@@ -39,7 +39,7 @@ settle
 run
 cj_assert_exec "a first request runs (its answers looked up)"
 cj_expect "its answers are kept: a root-owned 0600 file in $CACHE, which only root can enter" \
-	'[ "$(records | wc -l)" = 1 ] && [ "$(stat -c "%U %a" "$(records)")" = "root 600" ] && [ "$(stat -c "%U %a" "$CACHE")" = "root 700" ]'
+	'[ "$(records | wc -l)" = 1 ] && [ "$(stat -c "%U:%G %a" "$(records)")" = "root:root 600" ] && [ "$(stat -c "%U %a" "$CACHE")" = "root 700" ]'
 dry
 dry
 cj_expect "the next request (the same caller, user and group) takes them from the cache (--dry-run says so)" \
