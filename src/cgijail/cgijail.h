@@ -32,7 +32,7 @@ struct cj_nss_record {
 	uint64_t caller_uid;                 /* the question */
 	char user_arg[CJ_NAME_MAX], group_arg[CJ_NAME_MAX], supervisor_arg[64];
 	char caller[CJ_NAME_MAX], user[CJ_NAME_MAX], group[CJ_NAME_MAX], home[PATH_MAX];
-	uint64_t uid, gid, sv_uid, sv_gid;   /* sv_uid 0: not looked up */
+	uint64_t uid, gid, user_gid, sv_uid, sv_gid; /* sv_uid 0: not looked up */
 	int32_t ngroups;                     /* -1: the groups were not looked up */
 	uint32_t groups[CJ_MAX_GROUPS];      /* as getgrouplist() gave them */
 };
@@ -56,6 +56,7 @@ struct request {
 	bool userdir;          /* "~UID" form */
 	uid_t uid;
 	gid_t gid;
+	gid_t user_gid;        /* the target user's own group (passwd) */
 	char user[CJ_NAME_MAX];
 	char group[CJ_NAME_MAX];
 	char home[PATH_MAX];
@@ -82,6 +83,7 @@ struct request {
 	int log_fd;
 	struct cl_report closure;
 	bool closure_ran;
+	int cache_dir_fd;      /* CJ_CACHE_DIR, checked once (cachedir.c); -1: not open */
 	int cache_fd;          /* the target's check cache file, opened as root; -1: none */
 	char cache_note[160];  /* why there is none (dry run) */
 	void *seccomp;         /* the filter built before chroot, loaded before exec */
@@ -129,6 +131,14 @@ void load_config(struct request *rq);
 void require_bound_link_map(struct request *rq);
 void record_link_map(struct request *rq);
 void require_link_map_unchanged(struct request *rq);
+
+/* cachedir.c: CJ_CACHE_DIR (and NAME below it, shown as SHOWN), walked and
+ * checked once per request, created when CREATE; -1 with WHY. Closed by
+ * close_cache_dir() before the jail is entered. */
+int cache_dir(struct request *rq, bool create, char *why, size_t whylen);
+int cache_subdir(struct request *rq, const char *name, const char *shown, bool create, char *why,
+		 size_t whylen);
+void close_cache_dir(struct request *rq);
 
 /* nsscache.c: NSS's answers kept for the next request, root's file */
 void load_nss_answers(struct request *rq);

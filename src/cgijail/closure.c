@@ -44,15 +44,12 @@ static int open_cache_file(struct request *rq)
 	struct stat st;
 	int dir, fd;
 
-	if (mkdir(CJ_CACHE_DIR, 0700) < 0 && errno != EEXIST)
-		return no_cache(rq, "%s: %s", CJ_CACHE_DIR, strerror(errno));
-	dir = open_root_owned_path(CJ_CACHE_DIR, O_PATH | O_DIRECTORY, why, sizeof why);
+	dir = cache_dir(rq, true, why, sizeof why);
 	if (dir < 0)
 		return no_cache(rq, "%s", why);
 	snprintf(name, sizeof name, "%lu", (unsigned long)rq->uid);
 	fd = openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
 		    0600);
-	close(dir);
 	if (fd < 0)
 		return no_cache(rq, "%s/%s: %s", CJ_CACHE_DIR, name, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1 ||

@@ -60,6 +60,8 @@ void require_cwd_in_jail(struct request *rq)
 /* As root: chroot through the fd that was checked, not through the name. */
 void enter_jail(struct request *rq)
 {
+	/* No directory of the host goes into the jail (cachedir.c). */
+	close_cache_dir(rq);
 	if (rq->jail_fd < 0)
 		return;
 	if (fchdir(rq->jail_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)

@@ -50,16 +50,17 @@ static void open_syslog(void)
 static int open_log_file(const char *path)
 {
 	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
-	int fd = open(path, flags | O_CREAT | O_EXCL, 0640);
+	int fd = open(path, flags);
 
-	if (fd >= 0) {
-		if (fchown(fd, 0, 0) < 0) {
-			close(fd);
-			return -1;
-		}
+	/* Made only when missing (O_EXCL: never someone else's file). */
+	if (fd >= 0 || errno != ENOENT)
 		return fd;
+	fd = open(path, flags | O_CREAT | O_EXCL, 0640);
+	if (fd >= 0 && fchown(fd, 0, 0) < 0) {
+		close(fd);
+		return -1;
 	}
-	return errno == EEXIST ? open(path, flags) : -1;
+	return fd < 0 && errno == EEXIST ? open(path, flags) : fd;
 }
 
 void log_open(struct request *rq)

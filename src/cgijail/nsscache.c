@@ -24,7 +24,7 @@
 #include "cl_trace.h"
 
 #define NSS_MAGIC 0x636a6e73u /* "cjns" */
-#define NSS_VERSION 1
+#define NSS_VERSION 2
 /* Not stored when a file it depends on changed this recently: a later
  * change in the same tick of the file system's clock could leave its times
  * as they were. */
@@ -49,16 +49,11 @@ static void sources_now(struct cl_trace_rec *src, bool *racy)
 	}
 }
 
-static int open_dir(bool create)
+static int open_dir(struct request *rq, bool create)
 {
-	char dir[PATH_MAX], why[PATH_MAX + 128];
+	char why[PATH_MAX + 128];
 
-	snprintf(dir, sizeof dir, "%s/nss", CJ_CACHE_DIR);
-	if (create) {
-		(void)mkdir(CJ_CACHE_DIR, 0700);
-		(void)mkdir(dir, 0700);
-	}
-	return open_root_owned_path(dir, O_PATH | O_DIRECTORY, why, sizeof why);
+	return cache_subdir(rq, "nss", CJ_CACHE_DIR "/nss", create, why, sizeof why);
 }
 
 /* One file per question: FNV-1a of the caller's uid and the names asked. */
@@ -108,7 +103,7 @@ void load_nss_answers(struct request *rq)
 	int dfd, fd;
 
 	rq->nss_hit = false;
-	if (!askable(rq) || (dfd = open_dir(false)) < 0)
+	if (!askable(rq) || (dfd = open_dir(rq, false)) < 0)
 		return;
 	record_name(rq, name, sizeof name);
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -129,6 +124,16 @@ void load_nss_answers(struct request *rq)
 		       CJ_CACHE_DIR, rq->cfg.nss_cache_ttl);
 }
 
+/* Only the questions Apache asks: a user with its own primary group (as
+ * SuexecUserGroup names them). The caller may name any user and group; a
+ * file for every pair would fill the disk. (Not the user's other groups:
+ * getgrouplist() lists the group asked for whether the user is in it or
+ * not.) */
+static bool own_group(const struct request *rq)
+{
+	return rq->gid == rq->user_gid;
+}
+
 /* After the lookups: what NSS answered, for the next request. A new file,
  * renamed over the old one whole: a reader sees one or the other. */
 void store_nss_answers(struct request *rq)
@@ -138,7 +143,7 @@ void store_nss_answers(struct request *rq)
 	bool racy;
 	int dfd, fd;
 
-	if (rq->nss_hit || rq->mode == MODE_VERSION || !askable(rq))
+	if (rq->nss_hit || rq->mode == MODE_VERSION || !askable(rq) || !own_group(rq))
 		return;
 	memset(&r, 0, sizeof r);
 	sources_now(r.src, &racy);
@@ -157,17 +162,19 @@ void store_nss_answers(struct request *rq)
 	memcpy(r.home, rq->home, sizeof r.home);
 	r.uid = rq->uid;
 	r.gid = rq->gid;
+	r.user_gid = rq->user_gid;
 	r.sv_uid = rq->sv_uid;
 	r.sv_gid = rq->sv_gid;
 	r.ngroups = rq->nss_ngroups;
 	memcpy(r.groups, rq->nss_groups, sizeof r.groups);
-	if ((dfd = open_dir(true)) < 0)
+	if ((dfd = open_dir(rq, true)) < 0)
 		return;
 	record_name(rq, name, sizeof name);
 	snprintf(tmp, sizeof tmp, ".%s.%ld", name, (long)rq->pid);
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0) {
-		bool whole = write(fd, &r, sizeof r) == (ssize_t)sizeof r;
+		/* root:root, whatever group the caller runs cgijail with */
+		bool whole = fchown(fd, 0, 0) == 0 && write(fd, &r, sizeof r) == (ssize_t)sizeof r;
 
 		close(fd);
 		if (!whole || renameat(dfd, tmp, dfd, name) < 0)

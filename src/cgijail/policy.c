@@ -47,10 +47,16 @@ void require_cwd_in_docroot(struct request *rq)
 	passed(rq, "docroot", "%s is inside %s", rq->cwd, rq->docroot);
 }
 
+static struct cj_target target_of(const struct request *rq)
+{
+	return (struct cj_target){ rq->uid, rq->gid, rq->user, rq->group };
+}
+
 static void require_dir_ok(struct request *rq, const struct stat *st, const char *name)
 {
 	static char why[PATH_MAX + 128]; /* static: see refuse() */
-	int code = cj_dir_verdict(st, name, rq->uid, rq->gid, why, sizeof why);
+	struct cj_target t = target_of(rq);
+	int code = cj_dir_verdict(st, name, &t, why, sizeof why);
 
 	if (code != CJ_OK)
 		refuse(rq, code, "%s", why);
@@ -97,13 +103,14 @@ static int open_program_parent(struct request *rq, char *path, const char **last
 static int open_program_path(struct request *rq, int dirfd, const char *name)
 {
 	static char why[PATH_MAX + 128]; /* static: see refuse() */
+	struct cj_target t = target_of(rq);
 	int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC), code;
 
 	if (fd < 0)
 		refuse(rq, CJ_PROG_OPEN, "%s: %s", rq->cmd, strerror(errno));
 	if (fstat(fd, &rq->prog_st) < 0)
 		refuse(rq, CJ_PROG_OPEN, "%s: %s", rq->cmd, strerror(errno));
-	code = cj_program_verdict(&rq->prog_st, &rq->cwd_st, rq->cmd, rq->uid, rq->gid, why, sizeof why);
+	code = cj_program_verdict(&rq->prog_st, &rq->cwd_st, rq->cmd, &t, why, sizeof why);
 	if (code != CJ_OK)
 		refuse(rq, code, "%s", why);
 	return fd;

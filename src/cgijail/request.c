@@ -118,6 +118,7 @@ static void lookup_user(struct request *rq, const char *arg)
 		memcpy(rq->user, rq->nss.user, sizeof rq->user);
 		memcpy(rq->home, rq->nss.home, sizeof rq->home);
 		rq->uid = (uid_t)rq->nss.uid;
+		rq->user_gid = (gid_t)rq->nss.user_gid;
 		return;
 	}
 	if (is_number(arg)) {
@@ -132,6 +133,7 @@ static void lookup_user(struct request *rq, const char *arg)
 	    format_checked(rq->home, sizeof rq->home, "%s", pw->pw_dir ? pw->pw_dir : "") < 0)
 		refuse(rq, CJ_BAD_USER, "user name or home too long: %.64s", arg);
 	rq->uid = pw->pw_uid;
+	rq->user_gid = pw->pw_gid;
 }
 
 static void lookup_group(struct request *rq, const char *arg)

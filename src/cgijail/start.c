@@ -100,7 +100,7 @@ void start_clean(struct request *rq, char **envp)
 	 * MALLOC_*...). It is kept aside and only the whitelist reaches the CGI. */
 	rq->caller_env = envp;
 	environ = empty_env;
-	rq->log_fd = rq->jail_fd = rq->cwd_fd = rq->prog_fd = -1;
+	rq->log_fd = rq->jail_fd = rq->cwd_fd = rq->prog_fd = rq->cache_dir_fd = -1;
 	rq->caller_uid = getuid();
 	rq->pid = getpid();
 	open_missing_stdio();

@@ -28,12 +28,25 @@ const char *audit_rule_name(enum audit_rule rule)
 	return rule < AR_COUNT ? rule_names[rule] : "unknown";
 }
 
+/* The customer's own directories (the profiles' private_dirs): the
+ * temporary ones, and php-cgi's session files (Debian's session.save_path),
+ * whose names are the sessions' keys. */
+static const char *const private_dirs[] = { "/tmp", "/var/tmp", "/var/lib/php/sessions" };
+
+static bool is_private_dir(const char *in)
+{
+	for (size_t i = 0; i < sizeof private_dirs / sizeof private_dirs[0]; i++)
+		if (!strcmp(in, private_dirs[i]))
+			return true;
+	return false;
+}
+
 void audit_opts_init(struct audit_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->store_fd = -1;
-	(void)strlist_add(&o->areas, "/tmp");
-	(void)strlist_add(&o->areas, "/var/tmp");
+	for (size_t i = 0; i < sizeof private_dirs / sizeof private_dirs[0]; i++)
+		(void)strlist_add(&o->areas, private_dirs[i]);
 	(void)strlist_add(&o->areas, "/var/www/*");
 }
 
@@ -247,7 +260,7 @@ static void check_writable(struct walk *w, const char *in, const char *host, con
 		why = "owned by the customer";
 	else if ((st->st_mode & S_IWGRP) && is_customer_gid(w->o, st->st_gid))
 		why = "writable by the customer's group";
-	else if ((st->st_mode & S_IWOTH) && strcmp(in, "/tmp") != 0 && strcmp(in, "/var/tmp") != 0)
+	else if ((st->st_mode & S_IWOTH) && !is_private_dir(in))
 		why = "writable by everyone";
 	if (!why)
 		return;
@@ -293,15 +306,15 @@ static void remember_inode(struct walk *w, const char *host, const struct stat *
 	w->inodes[w->n_inodes++] = (struct inode){ st->st_dev, st->st_ino, st->st_nlink, 1, strdup(host) };
 }
 
-/* The jail's temporary directories are its customer's alone: writable by
- * anyone, they let the web server (or any host user) plant files the
- * customer's CGIs then trust -- a CA for SSL_CERT_DIR, a session file. */
+/* The jail's private directories are its customer's alone: writable by
+ * anyone (even 1733, as Debian's session directory), they let the web
+ * server (or any host user) plant files the customer's CGIs then trust --
+ * a CA for SSL_CERT_DIR, a session file. */
 static void check_private_tmp(struct walk *w, const char *in, const char *host, const struct stat *st)
 {
 	char fix[8400];
 
-	if (!S_ISDIR(st->st_mode) || (strcmp(in, "/tmp") != 0 && strcmp(in, "/var/tmp") != 0) ||
-	    !(st->st_mode & (S_IWGRP | S_IWOTH)))
+	if (!S_ISDIR(st->st_mode) || !is_private_dir(in) || !(st->st_mode & (S_IWGRP | S_IWOTH)))
 		return;
 	if (w->o->n_cust_uids)
 		snprintf(fix, sizeof fix, "chown %lu:%lu '%s' && chmod 0700 '%s'",
@@ -309,7 +322,7 @@ static void check_private_tmp(struct walk *w, const char *in, const char *host, 
 			 (unsigned long)(w->o->n_cust_gids ? w->o->cust_gids[0] : w->o->cust_uids[0]), host, host);
 	else
 		snprintf(fix, sizeof fix, "chown CUSTOMER: '%s' && chmod 0700 '%s'", host, host);
-	add(w->r, AR_SHARED_TMP, host, fix, "temporary directory writable by others than the customer "
+	add(w->r, AR_SHARED_TMP, host, fix, "private directory writable by others than the customer "
 	    "(mode %04o): the web server and other users could plant files the CGIs trust",
 	    (unsigned)(st->st_mode & 07777));
 }

@@ -25,6 +25,7 @@ int ctl_populate(int argc, char **argv);
 int ctl_audit(int argc, char **argv);
 int ctl_upgrade(int argc, char **argv);
 int ctl_migrate(int argc, char **argv);
+int ctl_remove(int argc, char **argv);
 int ctl_lint(int argc, char **argv);
 
 #endif

@@ -15,11 +15,13 @@
 
 #include "cgijailctl.h"
 #include "ctl_out.h"
+#include "hostalias.h"
 #include "jailfs.h"
 #include "init_thin.h"
 #include "populate.h"
 #include "profile.h"
 #include "strutil.h"
+#include "webdirs.h"
 
 #define MAX_GROUPS 256
 
@@ -105,7 +107,7 @@ static int parse_args(int argc, char **argv, struct init_args *a)
 		case 'P': a->profiles_dir = optarg; break;
 		case 't': a->template_name = optarg; break;
 		case 'm':
-			if (strcmp(optarg, "bind") && strcmp(optarg, "link")) {
+			if (strcmp(optarg, "bind") != 0 && strcmp(optarg, "link") != 0) {
 				fprintf(stderr, "cgijailctl init: --template-mode %s: not bind or link\n", optarg);
 				return -1;
 			}
@@ -388,7 +390,7 @@ static int make_dirs(struct init_run *r, const struct profile_set *set)
 		rc |= make_dir(r, set->list[PROF_PRIVATE_DIRS].v[i], 0700, cu->uid, cu->gid);
 	if (strcmp(cu->home, "/") != 0)
 		rc |= make_dir(r, cu->home, 0755, cu->uid, cu->gid);
-	return rc;
+	return rc | webdirs_make(r->c.rootfd, r->a->root, cu->name, &r->changed, &r->unchanged);
 }
 
 static int load_profiles(struct init_args *a, struct profile_set *set)
@@ -431,7 +433,7 @@ static void print_result(struct init_run *r, const struct profile_set *set,
 
 static int run_init(struct init_run *r, struct profile_set *set, struct strlist *problems)
 {
-	int status;
+	int status, alias = 0;
 
 	if (make_root(r) < 0)
 		return CTL_ERROR;
@@ -440,8 +442,10 @@ static int run_init(struct init_run *r, struct profile_set *set, struct strlist 
 	r->as.gid = r->cu.gid;
 	r->c.as = &r->as;
 	if (make_dirs(r, set) | make_devices(r) | write_passwd_group(r) |
-	    make_file(r, "/etc/nsswitch.conf", nsswitch) | make_file(r, "/etc/hosts", hosts))
+	    make_file(r, "/etc/nsswitch.conf", nsswitch) | make_file(r, "/etc/hosts", hosts) ||
+	    (alias = hostalias_init(r->c.rootfd, r->a->root)) < 0)
 		return CTL_ERROR;
+	note(r, alias, "made the host-path alias", r->a->root);
 	if (r->a->template_name)
 		return init_attach_template(r->c.rootfd, r->a->config, r->a->template_name,
 					    r->a->template_link, &r->changed);

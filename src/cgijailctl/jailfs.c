@@ -137,6 +137,21 @@ int jfs_mkdirs_nolinks(int rootfd, const char *path, mode_t mode, uid_t uid, gid
 	return mkdirs(rootfd, path, mode, uid, gid, created, true);
 }
 
+int jfs_ensure_dir(int rootfd, const char *path, mode_t mode, uid_t uid, gid_t gid)
+{
+	bool created;
+	int fd = uid ? jfs_mkdirs_nolinks(rootfd, path, mode, uid, gid, &created)
+		     : jfs_mkdirs(rootfd, path, mode, uid, gid, &created), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = created ? 1 : jfs_fix_attrs(fd, mode, uid, gid);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc == 1 && !created ? 2 : rc;
+}
+
 bool jfs_same_content(int a, int b)
 {
 	static char ba[65536], bb[65536];

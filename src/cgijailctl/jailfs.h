@@ -35,6 +35,12 @@ int jfs_mkdirs(int rootfd, const char *path, mode_t mode, uid_t uid, gid_t gid, 
 int jfs_mkdirs_nolinks(int rootfd, const char *path, mode_t mode, uid_t uid, gid_t gid,
 		       bool *created);
 
+/* Directory PATH in the jail with exactly MODE, UID and GID, made (with
+ * missing parents, root 0755) or fixed. One given to a user (UID not 0)
+ * may have no symlink on its way (jfs_mkdirs_nolinks). Returns 1 when
+ * made, 2 when fixed, 0 when it already was right, -1 with errno. */
+int jfs_ensure_dir(int rootfd, const char *path, mode_t mode, uid_t uid, gid_t gid);
+
 /* Set the owner and mode of the open FD when they differ; 1 when changed,
  * 0 when not, -1 on error. */
 int jfs_fix_attrs(int fd, mode_t mode, uid_t uid, gid_t gid);

@@ -17,14 +17,12 @@ const char *jails_default_config(void)
 	return CJ_CONFIG_PATH;
 }
 
-/* Which jails to list: all, or those on one template (with its mode). */
-struct jail_filter {
-	const char *template_name;   /* NULL: every jail */
-	struct strlist *modes;       /* "bind" or "link", per jail listed */
-};
+/* Each user cgijail would serve (uid >= min_uid, not root) with the path
+ * of its jail (jail_root expanded, [user:NAME] applied) when that is an
+ * existing directory; FN decides what to keep. */
+typedef void (*jail_fn)(const char *path, const char *user, const struct cj_policy *pol, void *arg);
 
-static void add_user_jail(const struct cj_config *cfg, const struct passwd *pw,
-			  const struct jail_filter *f, struct strlist *paths, struct strlist *users)
+static void user_jail(const struct cj_config *cfg, const struct passwd *pw, jail_fn fn, void *arg)
 {
 	struct cj_policy pol;
 	char path[4096];
@@ -33,22 +31,11 @@ static void add_user_jail(const struct cj_config *cfg, const struct passwd *pw,
 	if (cj_policy_for_user(cfg, pw->pw_name, &pol) < 0 || !pol.jail_root[0] ||
 	    expand_user_pattern(pol.jail_root, pw->pw_name, pw->pw_uid, path, sizeof path) < 0)
 		return;
-	if (f->template_name && strcmp(pol.template_name, f->template_name) != 0)
-		return;
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode) || strlist_has(paths, path))
-		return;
-	if (strlist_add(paths, path) < 0)
-		return;
-	if (strlist_add(users, pw->pw_name) < 0 ||
-	    (f->modes && strlist_add(f->modes, pol.template_link ? "link" : "bind") < 0)) {
-		free(paths->v[--paths->n]);
-		if (users->n > paths->n)
-			free(users->v[--users->n]);
-	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		fn(path, pw->pw_name, &pol, arg);
 }
 
-static int each_jail(const char *config, const struct jail_filter *f, struct strlist *paths,
-		     struct strlist *users, char *why, size_t whylen)
+static int each_jail(const char *config, jail_fn fn, void *arg, char *why, size_t whylen)
 {
 	struct cj_config cfg;
 	char reason[512];
@@ -62,53 +49,108 @@ static int each_jail(const char *config, const struct jail_filter *f, struct str
 	setpwent();
 	while ((pw = getpwent()))
 		if (pw->pw_uid >= cfg.min_uid && pw->pw_uid != 0)
-			add_user_jail(&cfg, pw, f, paths, users);
+			user_jail(&cfg, pw, fn, arg);
 	endpwent();
 	cj_config_free(&cfg);
 	return 0;
 }
 
+struct jail_lists {
+	struct strlist *paths, *users;
+};
+
+/* Each jail once: a shared jail under its first user. */
+static void add_first(const char *path, const char *user, const struct cj_policy *pol, void *arg)
+{
+	struct jail_lists *l = arg;
+
+	(void)pol;
+	if (strlist_has(l->paths, path))
+		return;
+	if (strlist_add(l->paths, path) == 0 && strlist_add(l->users, user) < 0)
+		free(l->paths->v[--l->paths->n]);
+}
+
 int jails_from_config(const char *config, struct strlist *paths, struct strlist *users,
 		      char *why, size_t whylen)
 {
-	const struct jail_filter all = { NULL, NULL };
+	struct jail_lists l = { paths, users };
 
-	return each_jail(config, &all, paths, users, why, whylen);
+	return each_jail(config, add_first, &l, why, whylen);
+}
+
+struct template_jails {
+	const char *name;
+	struct strlist *paths, *users, *modes;
+};
+
+/* The jails on one template, each once, with its mode. */
+static void add_on_template(const char *path, const char *user, const struct cj_policy *pol, void *arg)
+{
+	struct template_jails *t = arg;
+
+	if (strcmp(pol->template_name, t->name) != 0 || strlist_has(t->paths, path))
+		return;
+	if (strlist_add(t->paths, path) < 0)
+		return;
+	if (strlist_add(t->users, user) < 0 || strlist_add(t->modes, pol->template_link ? "link" : "bind") < 0) {
+		free(t->paths->v[--t->paths->n]);
+		if (t->users->n > t->paths->n)
+			free(t->users->v[--t->users->n]);
+	}
 }
 
 int jails_of_template(const char *config, const char *name, struct strlist *paths,
 		      struct strlist *users, struct strlist *modes, char *why, size_t whylen)
 {
-	const struct jail_filter f = { name, modes };
+	struct template_jails t = { name, paths, users, modes };
 
-	return each_jail(config ? config : jails_default_config(), &f, paths, users, why, whylen);
+	return each_jail(config ? config : jails_default_config(), add_on_template, &t, why, whylen);
 }
 
-int jails_user_of(int rootfd, const char *config, char *user, size_t userlen, char *why,
-		  size_t whylen)
+struct jail_match {
+	struct stat root;
+	struct strlist *users;
+};
+
+static void add_if_same(const char *path, const char *user, const struct cj_policy *pol, void *arg)
 {
-	struct strlist paths = { 0 }, users = { 0 };
-	struct stat root, st;
-	int found = 0;
+	struct jail_match *m = arg;
+	struct stat st;
+
+	(void)pol;
+	if (stat(path, &st) == 0 && st.st_dev == m->root.st_dev && st.st_ino == m->root.st_ino)
+		(void)strlist_add(m->users, user);
+}
+
+int jails_users_of(int rootfd, const char *config, struct strlist *users, char *why,
+		   size_t whylen)
+{
+	struct jail_match m = { .users = users };
 
 	if (!config) {
 		config = jails_default_config();
 		if (access(config, F_OK) < 0 && errno == ENOENT)
 			return 0;
 	}
-	if (fstat(rootfd, &root) < 0) {
+	if (fstat(rootfd, &m.root) < 0) {
 		snprintf(why, whylen, "the jail: %s", strerror(errno));
 		return -1;
 	}
-	if (jails_from_config(config, &paths, &users, why, whylen) < 0)
+	return each_jail(config, add_if_same, &m, why, whylen);
+}
+
+int jails_user_of(int rootfd, const char *config, char *user, size_t userlen, char *why,
+		  size_t whylen)
+{
+	struct strlist users = { 0 };
+	int found;
+
+	if (jails_users_of(rootfd, config, &users, why, whylen) < 0)
 		return -1;
-	for (size_t i = 0; i < paths.n && i < users.n && !found; i++) {
-		if (stat(paths.v[i], &st) == 0 && st.st_dev == root.st_dev && st.st_ino == root.st_ino) {
-			snprintf(user, userlen, "%s", users.v[i]);
-			found = 1;
-		}
-	}
-	strlist_free(&paths);
+	found = users.n > 0;
+	if (found)
+		snprintf(user, userlen, "%s", users.v[0]);
 	strlist_free(&users);
 	return found;
 }

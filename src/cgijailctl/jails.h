@@ -26,6 +26,12 @@ int jails_of_template(const char *config, const char *name, struct strlist *path
 int jails_user_of(int rootfd, const char *config, char *user, size_t userlen, char *why,
 		  size_t whylen);
 
+/* Every user whose jail ROOTFD is (by device and inode) in CONFIG (NULL:
+ * the compiled-in one, which need not exist), added to USERS: a jail
+ * several users share has them all. 0, or -1 with the reason in WHY. */
+int jails_users_of(int rootfd, const char *config, struct strlist *users, char *why,
+		   size_t whylen);
+
 /* The compiled-in config file path. */
 const char *jails_default_config(void);
 

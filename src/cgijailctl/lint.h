@@ -39,6 +39,7 @@ struct lint_user {
 	char name[256];
 	uid_t uid;
 	gid_t gid;              /* the primary group: the request's group */
+	char group[256];        /* its name */
 	char home[PATH_MAX];
 	struct cj_policy pol;
 	char jail[PATH_MAX];    /* expanded jail_root, "" when none */

@@ -7,6 +7,7 @@
  * the customer's primary group. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -102,6 +103,7 @@ static void find_sites(struct lint_user *u)
 static void check_files(struct lint_user *u, struct lint_cgi *c)
 {
 	char why[PATH_MAX * 2 + 128], *dir = strdup(c->path), *slash;
+	const struct cj_target t = { u->uid, u->gid, u->name, u->group };
 	int code = cj_command_verdict(c->name, why, sizeof why);
 
 	if (code == CJ_OK && u->code != CJ_OK) {
@@ -116,9 +118,9 @@ static void check_files(struct lint_user *u, struct lint_cgi *c)
 		snprintf(why, sizeof why, "%s is not inside %s", dir, u->jail);
 	}
 	if (code == CJ_OK && dir)
-		code = cj_dir_verdict(&c->dir_st, dir, u->uid, u->gid, why, sizeof why);
+		code = cj_dir_verdict(&c->dir_st, dir, &t, why, sizeof why);
 	if (code == CJ_OK)
-		code = cj_program_verdict(&c->st, &c->dir_st, c->name, u->uid, u->gid, why, sizeof why);
+		code = cj_program_verdict(&c->st, &c->dir_st, c->name, &t, why, sizeof why);
 	if (code != CJ_OK)
 		refuse(c, code, why);
 	free(dir);
@@ -219,6 +221,7 @@ static int check_closures(struct lint_user *u, int jail_fd)
 static int lookup(struct lint_user *u, const struct cj_config *cfg)
 {
 	struct passwd *pw = getpwnam(u->name);
+	struct group *gr;
 
 	if (!pw) {
 		snprintf(u->error, sizeof u->error, "no such user");
@@ -227,6 +230,12 @@ static int lookup(struct lint_user *u, const struct cj_config *cfg)
 	u->uid = pw->pw_uid;
 	u->gid = pw->pw_gid;
 	snprintf(u->home, sizeof u->home, "%s", pw->pw_dir ? pw->pw_dir : "");
+	gr = getgrgid(u->gid);
+	if (!gr) {
+		snprintf(u->error, sizeof u->error, "its group %lu has no entry", (unsigned long)u->gid);
+		return -1;
+	}
+	snprintf(u->group, sizeof u->group, "%s", gr->gr_name);
 	if (cj_policy_for_user(cfg, u->name, &u->pol) < 0) {
 		snprintf(u->error, sizeof u->error, "its policy ([user:%s]) cannot be built", u->name);
 		return -1;

@@ -14,6 +14,7 @@ static const struct ctl_command commands[] = {
 	{ "upgrade", ctl_upgrade, "re-copy the libraries of a jail that differ from the host's" },
 	{ "migrate", ctl_migrate, "turn a copied jail into a thin jail on a template" },
 	{ "template", ctl_template, "build, list, check, refresh and gc shared template generations" },
+	{ "remove", ctl_remove, "remove a customer's jail safely" },
 	{ "lint", ctl_lint, "report every CGI of a customer's sites that cgijail would refuse" },
 };
 

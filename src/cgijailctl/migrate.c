@@ -88,7 +88,7 @@ static int parse_args(int argc, char **argv, struct migrate_args *a)
 		case 'r': a->root = optarg; break;
 		case 't': a->template_name = optarg; break;
 		case 'm':
-			if (strcmp(optarg, "bind") && strcmp(optarg, "link"))
+			if (strcmp(optarg, "bind") != 0 && strcmp(optarg, "link") != 0)
 				goto bad;
 			a->link = !strcmp(optarg, "link");
 			break;

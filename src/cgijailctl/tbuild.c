@@ -25,7 +25,7 @@
 #include "programs.h"
 #include "unpriv.h"
 
-#define MAX_SPEC (64 * 1024)
+#define MAX_SPEC ((size_t)64 * 1024)
 #define MAX_MANIFEST ((size_t)64 << 20)
 
 /* NAME in DIRFD: BUF, written and synced before it gets its name. */
@@ -58,9 +58,11 @@ static char *manifest_of(const struct strlist *copied, size_t *len)
 
 		if (lstat(copied->v[i], &st) < 0)
 			continue;
-		fprintf(out, "%llu %llu %lld %lld%09ld %lld%09ld %s\n", (unsigned long long)st.st_dev,
-			(unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-			st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, copied->v[i]);
+		fprintf(out, "%llu %llu %lld %llu %llu %s\n", (unsigned long long)st.st_dev,
+			(unsigned long long)st.st_ino, (long long)st.st_size,
+			(unsigned long long)st.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)st.st_mtim.tv_nsec,
+			(unsigned long long)st.st_ctim.tv_sec * 1000000000ULL + (unsigned long long)st.st_ctim.tv_nsec,
+			copied->v[i]);
 	}
 	if (fclose(out) != 0) {
 		free(buf);
@@ -121,40 +123,34 @@ static int copy_profiles(struct copier *c, const struct profile_set *set)
 }
 
 /* Every program of the generation's bin directories, as cgijail would run
- * it, as "nobody": the generation is trusted for every customer after this. */
+ * it, as c->as: the generation is trusted for every customer after this. */
 static int check_generation(struct copier *c, struct tbuild_result *r)
 {
 	struct strlist programs = { 0 };
-	struct unpriv_user nobody;
-	char why[512];
-	int rc;
 
-	if (geteuid() == 0) {
-		if (unpriv_user_by_name("nobody", &nobody, why, sizeof why) < 0) {
-			(void)strlist_add(&r->errors, why);
-			return -1;
-		}
-		c->as = &nobody;
-	}
 	if (jail_programs(c->rootfd, &programs) < 0)
 		return -1;
 	for (size_t i = 0; i < programs.n; i++)
 		(void)strlist_add_unique(&c->programs, programs.v[i]);
 	strlist_free(&programs);
 	r->programs = c->programs.n;
-	rc = copier_verify(c, &r->problems);
-	c->as = NULL;
-	return rc;
+	return copier_verify(c, &r->problems);
 }
 
 static int build_tree(int tfd, const char *build, const char *store, const char *name,
 		      const struct profile_set *set, bool deep, struct tbuild_result *r)
 {
-	char root[8192], *spec, *manifest;
+	char root[8192], why[512], *spec, *manifest;
+	struct unpriv_user nobody;
 	size_t speclen, mlen;
 	struct copier c;
 	int bfd, rc;
 
+	/* The check runs as "nobody" (not as root: rule of the house). */
+	if (geteuid() == 0 && unpriv_user_by_name("nobody", &nobody, why, sizeof why) < 0) {
+		(void)strlist_add(&r->errors, why);
+		return -1;
+	}
 	snprintf(root, sizeof root, "%s/%s/%s/root", store, name, build);
 	if (mkdirat(tfd, build, 0755) < 0 || (bfd = openat(tfd, build, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
@@ -163,6 +159,7 @@ static int build_tree(int tfd, const char *build, const char *store, const char 
 		return -1;
 	}
 	c.deep = deep;
+	c.as = geteuid() == 0 ? &nobody : NULL;
 	rc = copy_profiles(&c, set);
 	for (size_t i = 0; i < c.errors.n; i++)
 		(void)strlist_add(&r->errors, c.errors.v[i]);
@@ -260,28 +257,35 @@ int tbuild_read_spec(int tfd, const char *gen, struct strlist *profiles, bool *d
 	return rc;
 }
 
+/* One manifest line, "DEV INO SIZE MTIME_NS CTIME_NS PATH", against the
+ * host's file now. */
 static bool same_file(const char *line, char *what, size_t len)
 {
-	unsigned long long dev, ino;
-	long long size;
-	char mtime[32], ctime_[32];
-	int off = 0;
+	unsigned long long f[5];
+	const char *p = line;
+	char *end;
 	struct stat st;
 
-	if (sscanf(line, "%llu %llu %lld %31s %31s %n", &dev, &ino, &size, mtime, ctime_, &off) != 5 ||
-	    !off || line[off] != '/') {
+	for (int i = 0; i < 5; i++) {
+		f[i] = strtoull(p, &end, 10);
+		if (end == p || *end != ' ') {
+			snprintf(what, len, "malformed manifest line");
+			return false;
+		}
+		p = end + 1;
+	}
+	if (p[0] != '/') {
 		snprintf(what, len, "malformed manifest line");
 		return false;
 	}
-	if (lstat(line + off, &st) < 0) {
-		snprintf(what, len, "%s: %s", line + off, strerror(errno));
+	if (lstat(p, &st) < 0) {
+		snprintf(what, len, "%s: %s", p, strerror(errno));
 		return false;
 	}
-	char now[32];
-	snprintf(now, sizeof now, "%lld%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	/* dpkg replaces a file by rename: a new inode; an edit: another mtime. */
-	if (st.st_ino != ino || st.st_dev != dev || st.st_size != size || strcmp(now, mtime) != 0) {
-		snprintf(what, len, "%s changed on the host", line + off);
+	if (st.st_dev != f[0] || st.st_ino != f[1] || (unsigned long long)st.st_size != f[2] ||
+	    (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)st.st_mtim.tv_nsec != f[3]) {
+		snprintf(what, len, "%s changed on the host", p);
 		return false;
 	}
 	return true;

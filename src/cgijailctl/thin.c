@@ -60,7 +60,7 @@ static int farm_dir(int src, int dst, int depth, struct thin_result *r)
 		return -1;
 	}
 	while (rc == 0 && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			rc = farm_entry(src, dst, e->d_name, depth, r);
 	closedir(d);
 	return rc;

@@ -190,7 +190,7 @@ char *tstore_read(int tfd, const char *gen, const char *file, size_t max)
 
 bool tstore_verified(int tfd, const char *gen)
 {
-	char *v = tstore_read(tfd, gen, "verdict", 64 * 1024);
+	char *v = tstore_read(tfd, gen, "verdict", (size_t)64 * 1024);
 	bool ok = v && !strncmp(v, "ok\n", 3);
 
 	free(v);

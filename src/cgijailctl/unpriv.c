@@ -207,12 +207,14 @@ static int drain(struct collect *c)
 		ssize_t n;
 
 		if (c->cap - c->len < 65536) {
-			char *p = realloc(c->buf, c->cap + 65536);
+			/* doubled: a long report is not copied once per pipe's worth */
+			size_t cap = c->cap ? c->cap * 2 : 65536;
+			char *p = realloc(c->buf, cap);
 
 			if (!p)
 				return -1;
 			c->buf = p;
-			c->cap += 65536;
+			c->cap = cap;
 		}
 		n = read(c->fd, c->buf + c->len, c->cap - c->len);
 		if (n < 0 && errno == EINTR)

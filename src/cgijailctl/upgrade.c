@@ -185,7 +185,8 @@ static void find_missing(struct copier *c, const struct strlist *programs, struc
 	cl_options_init(&opt);
 	opt.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	opt.symbols = false;
-	/* The jail's NSS modules are what its nsswitch.conf names, not the host's. */
+	/* The host's nsswitch.conf is not the jail's: its modules are the jail's
+	 * own check's business (copier_nss), not the host programs' closure. */
 	opt.nss = false;
 	opt.deep = c->deep;
 	cl_report_init(&rep);

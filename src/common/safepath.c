@@ -48,6 +48,18 @@ static int open_component(int dirfd, const char *name, int flags, const char *up
 	return fd;
 }
 
+int open_root_owned_below(int dirfd, const char *name, const char *shown, int flags, char *why,
+			  size_t whylen)
+{
+	int fd = open_component(dirfd, name, flags, shown, why, whylen);
+
+	if (fd >= 0 && component_is_root_owned(fd, shown, why, whylen) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int open_root_owned_path(const char *path, int last_flags, char *why, size_t whylen)
 {
 	char copy[PATH_MAX], upto[PATH_MAX] = "";

@@ -12,4 +12,9 @@
  * ("/srv/jails is writable by group or others"). */
 int open_root_owned_path(const char *path, int last_flags, char *why, size_t whylen);
 
+/* The same rule for one more component: NAME below DIRFD (a directory
+ * open_root_owned_path opened), shown as SHOWN in WHY. */
+int open_root_owned_below(int dirfd, const char *name, const char *shown, int flags, char *why,
+			  size_t whylen);
+
 #endif

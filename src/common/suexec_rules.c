@@ -1,6 +1,8 @@
 #include "suexec_rules.h"
 
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,27 +37,43 @@ int cj_command_verdict(const char *cmd, char *why, size_t len)
 	return CJ_OK;
 }
 
-static int owned_verdict(const struct stat *st, const char *what, uid_t uid, gid_t gid,
-			 char *why, size_t len)
+/* The names an admin knows the owner by, with the numbers. Looked up on
+ * the host (cgijail: before chroot) and only on the way to a refusal. */
+static void owner_names(uid_t uid, gid_t gid, char *out, size_t len)
 {
-	if (st->st_uid != uid || st->st_gid != gid)
-		return verdict(CJ_OWNER_MISMATCH, why, len, "target %lu/%lu, %s owned by %lu/%lu",
-			       (unsigned long)uid, (unsigned long)gid, what,
-			       (unsigned long)st->st_uid, (unsigned long)st->st_gid);
-	return CJ_OK;
+	const struct passwd *pw = getpwuid(uid);
+	char user[256];
+	const struct group *gr;
+
+	snprintf(user, sizeof user, "%s", pw ? pw->pw_name : "?");
+	gr = getgrgid(gid);
+	snprintf(out, len, "%s/%s (%lu/%lu)", user, gr ? gr->gr_name : "?", (unsigned long)uid,
+		 (unsigned long)gid);
 }
 
-int cj_dir_verdict(const struct stat *dir, const char *name, uid_t uid, gid_t gid,
+static int owned_verdict(const struct stat *st, const char *what, const struct cj_target *t,
+			 char *why, size_t len)
+{
+	char owner[600];
+
+	if (st->st_uid == t->uid && st->st_gid == t->gid)
+		return CJ_OK;
+	owner_names(st->st_uid, st->st_gid, owner, sizeof owner);
+	return verdict(CJ_OWNER_MISMATCH, why, len, "target %s/%s (%lu/%lu), %s owned by %s",
+		       t->user, t->group, (unsigned long)t->uid, (unsigned long)t->gid, what, owner);
+}
+
+int cj_dir_verdict(const struct stat *dir, const char *name, const struct cj_target *t,
 		   char *why, size_t len)
 {
 	if (dir->st_mode & (S_IWGRP | S_IWOTH))
 		return verdict(CJ_DIR_WRITABLE, why, len, "%s (mode %04o)", name,
 			       (unsigned)(dir->st_mode & 07777));
-	return owned_verdict(dir, "directory", uid, gid, why, len);
+	return owned_verdict(dir, "directory", t, why, len);
 }
 
 int cj_program_verdict(const struct stat *prog, const struct stat *dir, const char *cmd,
-		       uid_t uid, gid_t gid, char *why, size_t len)
+		       const struct cj_target *t, char *why, size_t len)
 {
 	unsigned mode = (unsigned)(prog->st_mode & 07777);
 	int code;
@@ -69,9 +87,9 @@ int cj_program_verdict(const struct stat *prog, const struct stat *dir, const ch
 		return verdict(CJ_PROG_WRITABLE, why, len, "%s (mode %04o)", cmd, mode);
 	if (prog->st_mode & (S_ISUID | S_ISGID))
 		return verdict(CJ_PROG_SETID, why, len, "%s (mode %04o)", cmd, mode);
-	code = owned_verdict(dir, "directory", uid, gid, why, len);
+	code = owned_verdict(dir, "directory", t, why, len);
 	if (code == CJ_OK)
-		code = owned_verdict(prog, "program", uid, gid, why, len);
+		code = owned_verdict(prog, "program", t, why, len);
 	if (code == CJ_OK && !(prog->st_mode & S_IXUSR))
 		return verdict(CJ_PROG_NOEXEC, why, len, "%s (mode %04o)", cmd, mode);
 	return code;

@@ -10,7 +10,8 @@
 #       its check cache where cgijail has one (check_cache = yes),
 #   (e) cgijail, check = full, check_cache = no: the cold check, every time
 #       (only where cgijail has the cache),
-#   (d) cgijail, check = off;
+#   (d) cgijail, check = off,
+#   (f), (g) (c) under mod_cgi, with mpm_prefork and mpm_event;
 # prints requests/s, latency p50/p99, and the ratios between the cases
 # measured in this one run. Not a test: nothing here passes or fails.
 # Uses the cgijail of $CJ_BUILD (default build-bench, as scripts/bench builds
@@ -147,6 +148,21 @@ for k in cgi:hello.cgi sh:hello.sh; do
 done
 ap_stop
 
+# (f) and (g): (c) under mod_cgi, mpm_prefork then mpm_event: mod_cgi logs a
+# CGI's stderr (cgijail's reasons) with its request, in the virtual host's
+# ErrorLog (README.md, "Where the reasons go"); mod_cgid forks from its
+# daemon, mod_cgi from the worker that took the request.
+write_cgijail_conf full yes
+for m in prefork:f event:g; do
+	AP_MPM=${m%%:*} AP_CGI=cgi ap_start "$CJ_BIN" || fail "cannot start Apache (${m#*:})"
+	for k in cgi:hello.cgi sh:hello.sh; do
+		sanity jail.test "/cgi-bin/${k#*:}" || exit 2
+		warm jail.test "/cgi-bin/${k#*:}"
+		run "${m#*:}_${k%%:*}" jail.test "/cgi-bin/${k#*:}"
+	done
+	ap_stop
+done
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 # added X A: what case X adds per request over case A, in microseconds of the
 # whole server (1/throughput; $conns connections on $(nproc) cores).
@@ -154,11 +170,11 @@ added() { awk -v x="$1" -v a="$2" 'BEGIN { printf "%.0f", (x > 0 && a > 0) ? 1e6
 v() { local n="$1_$2"; echo "${!n}"; }
 
 echo
-echo "Through Apache $("$AP_BIN" -v | sed -n 's/^Server version: //p') (mod_cgid, event MPM): wrk, ${secs} s per case, $conns connections, loopback"
+echo "Through Apache $("$AP_BIN" -v | sed -n 's/^Server version: //p') (event MPM, mod_cgid; (f) (g) mod_cgi): wrk, ${secs} s per case, $conns connections, loopback"
 for kind in cgi sh; do
 	[ "$kind" = cgi ] && echo "  static C CGI" || echo "  #!/bin/sh CGI"
 	printf '    %-34s %9s %8s %8s %9s %12s\n' case "req/s" "p50 ms" "p99 ms" "vs (a)" "added us/req"
-	cases="a b c d"; [ "$has_cache" = 0 ] || cases="a b c e d"
+	cases="a b c d f g"; [ "$has_cache" = 0 ] || cases="a b c e d f g"
 	for c in $cases; do
 		case $c in
 		a) name="(a) mod_cgid, no suexec" ;;
@@ -166,6 +182,8 @@ for kind in cgi sh; do
 		c) name="(c) cgijail, check = full"; [ "$has_cache" = 0 ] || name="$name, cached" ;;
 		e) name="(e) cgijail, full, no cache" ;;
 		d) name="(d) cgijail, check = off" ;;
+		f) name="(f) (c) under mod_cgi, prefork" ;;
+		g) name="(g) (c) under mod_cgi, event" ;;
 		esac
 		bad=$(v "BAD_$c" "$kind")
 		printf '    %-34s %9s %8s %8s %9s %12s%s\n' "$name" "$(v "RPS_$c" "$kind")" "$(v "P50_$c" "$kind")" \
@@ -175,6 +193,8 @@ for kind in cgi sh; do
 	echo "    req/s ratios: cgijail full / pristine $(ratio "$(v RPS_c "$kind")" "$(v RPS_b "$kind")")," \
 		"cgijail off / pristine $(ratio "$(v RPS_d "$kind")" "$(v RPS_b "$kind")")," \
 		"cgijail full / off $(ratio "$(v RPS_c "$kind")" "$(v RPS_d "$kind")")"
+	echo "    req/s ratios: cgijail under mod_cgi / mod_cgid: prefork $(ratio "$(v RPS_f "$kind")" "$(v RPS_c "$kind")")," \
+		"event $(ratio "$(v RPS_g "$kind")" "$(v RPS_c "$kind")")"
 	[ "$has_cache" = 0 ] || echo "    cached / cold check: $(ratio "$(v RPS_c "$kind")" "$(v RPS_e "$kind")")," \
 		"cold check / pristine $(ratio "$(v RPS_e "$kind")" "$(v RPS_b "$kind")")"
 done

@@ -143,14 +143,7 @@ EOF
 }
 
 write_site() {
-	ap_conf <<EOF
-UserDir public_html
-UserDir disabled root
-<Directory "$CJ_SRV/jails/*/home/*/public_html/cgi-bin">
-    Options +ExecCGI
-    SetHandler cgi-script
-    Require all granted
-</Directory>
+	{ ap_userdir_cgi; cat <<EOF; } | ap_conf
 FcgidMaxProcessesPerClass 1
 FcgidMaxRequestsPerProcess 0
 
@@ -163,11 +156,7 @@ FcgidMaxRequestsPerProcess 0
     <Directory $JA/var/www>
         Require all granted
     </Directory>
-    <Directory $JA/var/www/fcgi>
-        Options +ExecCGI
-        AddHandler fcgid-script .fcgi
-        FcgidWrapper $JA/var/www/fcgi/starter .fcgi
-    </Directory>
+$(ap_fcgid_dir "$JA/var/www/fcgi" "$JA/var/www/fcgi/starter" .fcgi)
 </VirtualHost>
 EOF
 	ap_jail_vhost bob.test "$B" "$JB" >>"$AP_ROOT/site.conf"

@@ -47,11 +47,28 @@ expect "the example config and the Apache snippets are in PREFIX/share/doc/cgija
 	'cmp -s "$ex/cgijail.conf" "$CJ_TOP/etc/cgijail.conf" && [ -f "$ex/apache2/cgijail-vhost.conf" ] && [ -f "$ex/apache2/cgijail-userdir.conf" ] && [ -f "$ex/apache2/cgijail-fcgid.conf" ]'
 expect "with no config yet, the example is installed at the compiled-in path, root 0644" \
 	'cmp -s "$D$CJ_CONF" "$CJ_TOP/etc/cgijail.conf" && [ "$(stat -c "%a %U" "$D$CJ_CONF")" = "644 root" ]'
+# What "ninja uninstall" removes: the files the install log lists.
+ILOG=$CJ_BUILD/meson-logs/install-log.txt
+logged_files() { grep -v '^#' "$ILOG" | while IFS= read -r f; do [ -d "$f" ] || echo "$f"; done | sort; }
+WHY=("$(diff <(find "$D" ! -type d | sort) <(logged_files))")
+expect "meson's install log lists every file the install wrote, the config install-config wrote too" \
+	'[ "$(find "$D" ! -type d | sort)" = "$(logged_files)" ] && grep -qxF "$D$CJ_CONF" "$ILOG"'
+lr=$prefix/etc/logrotate.d/cgijail
+WHY=("$(cat "$lr" 2>&1)")
+expect "the logrotate snippet is in SYSCONFDIR/logrotate.d/cgijail (root 0644), for the compiled-in log, without a postrotate" \
+	'[ "$(stat -c "%a %U" "$lr")" = "644 root" ] && grep -qx "${CJ_LOG//./\\.} {" "$lr" && grep -qx "	create 0640 root root" "$lr" && ! grep -q postrotate "$lr"'
+if command -v logrotate >/dev/null; then
+	out=$(logrotate -d -s "$CJ_WORK/logrotate.state" "$lr" 2>&1); rc=$?
+	WHY=("$out")
+	expect "logrotate -d reads the snippet without an error" '[ "$rc" = 0 ] && grep -qF "rotating pattern: $CJ_LOG " <<<"$out" && ! grep -qi error <<<"$out"'
+else
+	ok "logrotate -d reads the snippet # SKIP no logrotate (scripts/deps test installs it)"
+fi
 echo "; edited by the admin" >>"$D$CJ_CONF"
 meson install -C "$CJ_BUILD" --no-rebuild --destdir "$D" >"$CJ_WORK/install2.log" 2>&1
 WHY=("$(tail -n 5 "$CJ_WORK/install2.log")")
-expect "a second meson install leaves an existing config as it is" \
-	'[ "$(tail -n 1 "$D$CJ_CONF")" = "; edited by the admin" ]'
+expect "a second meson install leaves an existing config as it is, and does not list it (it is the admin's)" \
+	'[ "$(tail -n 1 "$D$CJ_CONF")" = "; edited by the admin" ] && ! grep -qxF "$D$CJ_CONF" "$ILOG"'
 
 # ---- scripts/install-apache, in the server's namespace ----
 
@@ -64,6 +81,31 @@ jail_copy_prog "$J" /usr/bin/cat
 cj_cgi "$CJ_WORK/who.sh" "$J/var/www/cgi-bin/who.sh" "$U:$U"
 { cj_conf_head; cat <<EOF; } | cj_conf
 EOF
+
+# ---- the log, rotated by logrotate with the installed snippet ----
+
+if command -v logrotate >/dev/null; then
+	R=$CJ_PREFIX/rot
+	mkdir -m 0700 "$R" && sed "s|^${CJ_LOG//./\\.} {|$R/cgijail.log {|" "$lr" >"$R/logrotate.conf"
+	{ cj_conf_head; echo "log = $R/cgijail.log"; } | cj_conf
+	rot_request() { cj_reset_run; cj_run "$J/var/www/cgi-bin" "$U" "$U" who.sh; }
+	logged() { grep -qF "cgijail[$2]: " "$1" 2>/dev/null; }
+	rot_request; P1=$CJ_PID
+	logrotate -f -s "$R/state" "$R/logrotate.conf" >"$CJ_WORK/rot.out" 2>&1; rc=$?
+	WHY=("$(cat "$CJ_WORK/rot.out")" "$(ls -l "$R")")
+	expect "a forced rotation: the request's line is in cgijail.log.1, a new empty cgijail.log is root's, 0640" \
+		'[ "$rc" = 0 ] && logged "$R/cgijail.log.1" "$P1" && [ ! -s "$R/cgijail.log" ] && [ "$(stat -c "%a %U:%G" "$R/cgijail.log")" = "640 root:root" ]'
+	rot_request; P2=$CJ_PID
+	expect "the next request writes to the new file, with no signal (cgijail opens the log per request)" \
+		'logged "$R/cgijail.log" "$P2" && ! logged "$R/cgijail.log.1" "$P2"'
+	logrotate -f -s "$R/state" "$R/logrotate.conf" >"$CJ_WORK/rot.out" 2>&1
+	WHY=("$(cat "$CJ_WORK/rot.out")" "$(ls -l "$R")")
+	expect "a second rotation compresses the older file (delaycompress): cgijail.log.2.gz, cgijail.log.1" \
+		'zcat "$R/cgijail.log.2.gz" | grep -qF "cgijail[$P1]: " && logged "$R/cgijail.log.1" "$P2"'
+	{ cj_conf_head; } | cj_conf
+else
+	for _ in 1 2 3; do ok "log rotation # SKIP no logrotate (scripts/deps test installs it)"; done
+fi
 
 host_before=$(update-alternatives --query suexec 2>&1; readlink /etc/alternatives/suexec)
 ap_init || bail "prepare Apache"

@@ -106,8 +106,8 @@ expect "... cgijailctl, the man pages, the Apache examples, the trigger's script
 	'(for f in /usr/sbin/cgijailctl /usr/share/man/man8/cgijail.8.gz /usr/share/man/man5/cgijail.conf.5.gz /usr/share/man/man8/cgijailctl.8.gz /usr/share/doc/cgijail/examples/apache2/cgijail-vhost.conf /usr/lib/cgijail/after-dpkg /lib/systemd/system/cgijail-check.timer /lib/systemd/system/cgijail-check.service; do grep -q " \.$f\$" "$W/contents.txt" || exit 1; done)'
 conffiles=$(dpkg-deb -I "$DEB_FILE" conffiles)
 WHY=("$conffiles")
-expect "... and as conffiles cgijail.conf, the five profiles, /etc/default/cgijail, the logrotate snippet" \
-	'(for f in $CONF /etc/cgijail/profiles/{base,sh,perl,python3,php-cgi}.ini $DEFAULTS /etc/logrotate.d/cgijail; do grep -qxF "$f" <<<"$conffiles" || exit 1; done)'
+expect "... and as conffiles cgijail.conf, the six profiles, /etc/default/cgijail, the logrotate snippet" \
+	'(for f in $CONF /etc/cgijail/profiles/{base,basic,sh,perl,python3,php-cgi}.ini $DEFAULTS /etc/logrotate.d/cgijail; do grep -qxF "$f" <<<"$conffiles" || exit 1; done)'
 V1=$(dpkg-deb -f "$DEB_FILE" Version)
 V2=$V1+cjtest2
 DEB2=$W/cgijail_${V2}.deb

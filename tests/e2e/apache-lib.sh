@@ -3,10 +3,12 @@
 # Source after tests/lib/cgijail.sh (it uses CJ_WORK and cj_atexit):
 #
 #   ap_init                              # AP_ROOT (ServerRoot), AP_PORT (free, 127.0.0.1)
+#   AP_MPM=prefork AP_CGI=cgi            # optional: MPM and CGI module (event, cgid)
 #   ap_conf <<EOF ... EOF                # the site part of httpd.conf (vhosts...)
 #   ap_jail_vhost HOST USER JAIL | ap_conf   # one customer's CGIs in its jail
 #   ap_start "$CJ_BIN"                   # start it with that file as its suexec
 #   ap_get HOST PATH [CURL-ARGS...]      # AP_CODE, AP_BODY (curl, Host: HOST)
+#   ap_expect NAME COND                  # ok, or not ok with the response and logs
 #   ap_stop                              # by its pid; also done at exit
 #
 # Apache calls its compiled-in suexec (Debian: /usr/lib/apache2/suexec, an
@@ -98,22 +100,33 @@ Mutex file:$AP_ROOT/run default
 User www-data
 Group www-data
 EOF
-		for m in mpm_event authz_core mime alias cgid suexec userdir fcgid; do
+		for m in "mpm_${AP_MPM:-event}" authz_core mime alias actions env "${AP_CGI:-cgid}" suexec \
+			userdir fcgid; do
 			echo "LoadModule ${m}_module $AP_MODS/mod_$m.so"
 		done
 		cat <<EOF
 TypesConfig $AP_ROOT/mime.types
-ScriptSock $AP_ROOT/run/cgid.sock
+<IfModule cgid_module>
+    ScriptSock $AP_ROOT/run/cgid.sock
+</IfModule>
 FcgidIPCDir $AP_ROOT/fcgid
 FcgidProcessTableFile $AP_ROOT/run/fcgid_shm
 Timeout 30
 KeepAlive On
-StartServers 1
-ServerLimit 4
-ThreadsPerChild 16
-MaxRequestWorkers 64
-MinSpareThreads 8
-MaxSpareThreads 48
+<IfModule mpm_event_module>
+    StartServers 1
+    ServerLimit 4
+    ThreadsPerChild 16
+    MaxRequestWorkers 64
+    MinSpareThreads 8
+    MaxSpareThreads 48
+</IfModule>
+<IfModule mpm_prefork_module>
+    StartServers 2
+    MinSpareServers 2
+    MaxSpareServers 8
+    MaxRequestWorkers 16
+</IfModule>
 <Directory />
     AllowOverride None
     Require all denied
@@ -134,16 +147,18 @@ _ap_launch() {
 		{ echo "apache-lib: config test failed:" >&2; cat "$AP_ROOT/configtest.log" >&2; return 2; }
 	: >"$AP_ROOT/error.log"
 	rm -f "$AP_ROOT/httpd.pid"
+	# In a session of its own: mpm_prefork stops its children with a
+	# signal to its process group, which would otherwise be the suite's.
+	# setsid, unshare and sh all exec (no fork): this job's pid is the server's.
 	if (($#)) || [ -n "${AP_PRELUDE-}" ]; then
-		# unshare execs (no fork), and so does sh: this job's pid is the server's.
-		unshare --mount --propagation private -- /bin/sh -c '
+		setsid unshare --mount --propagation private -- /bin/sh -c '
 			bin=$1 root=$2 prelude=$3; shift 3
 			eval "$prelude" || exit 2
 			while [ $# -ge 2 ]; do mount --rbind -- "$1" "$2" || exit 2; shift 2; done
 			exec "$bin" -d "$root" -f "$root/httpd.conf" -DFOREGROUND' \
 			sh "$AP_BIN" "$AP_ROOT" "${AP_PRELUDE-}" "$@" >>"$AP_ROOT/stdout.log" 2>&1 </dev/null &
 	else
-		"$AP_BIN" -d "$AP_ROOT" -f "$AP_ROOT/httpd.conf" -DFOREGROUND >>"$AP_ROOT/stdout.log" 2>&1 </dev/null &
+		setsid "$AP_BIN" -d "$AP_ROOT" -f "$AP_ROOT/httpd.conf" -DFOREGROUND >>"$AP_ROOT/stdout.log" 2>&1 </dev/null &
 	fi
 	AP_PID=$!
 	for ((n = 0; n < 100; n++)); do
@@ -198,6 +213,44 @@ ap_get() {
 
 # ap_error_log: the server's error log (for diagnostics and checks).
 ap_error_log() { cat "$AP_ROOT/error.log" 2>/dev/null; }
+
+# ap_expect NAME COND...: ok when COND (eval'd) holds; else not ok, with the
+# last response, the ends of cgijail's log and of the server's error log,
+# and of each file named in AP_DIAG_LOGS.
+ap_expect() {
+	local _ap_name=$1 _ap_f; shift
+	if eval "$*"; then ok "$_ap_name"; return; fi
+	not_ok "$_ap_name"
+	diag "failed: $*" "HTTP $AP_CODE" "body:" "$(head -c 2000 <<<"$AP_BODY")" \
+		"cgijail log:" "$(tail -n 3 "$CJ_LOG" 2>/dev/null)" "error.log:" "$(ap_error_log | tail -n 5)"
+	for _ap_f in ${AP_DIAG_LOGS-}; do diag "$_ap_f:" "$(tail -n 5 "$_ap_f" 2>/dev/null)"; done
+}
+
+# ap_fcgid_dir DIR WRAPPER SUFFIX: inside a <VirtualHost>, a <Directory>
+# whose SUFFIX files mod_fcgid serves through WRAPPER (cgijail-fcgid.conf).
+ap_fcgid_dir() {
+	cat <<EOF
+    <Directory $1>
+        Options +ExecCGI
+        AddHandler fcgid-script $3
+        FcgidWrapper $2 $3
+    </Directory>
+EOF
+}
+
+# ap_userdir_cgi: the site config lines for UserDir public_html, with CGIs
+# in each jailed user's public_html/cgi-bin (etc/apache2/cgijail-userdir.conf).
+ap_userdir_cgi() {
+	cat <<EOF
+UserDir public_html
+UserDir disabled root
+<Directory "$CJ_SRV/jails/*/home/*/public_html/cgi-bin">
+    Options +ExecCGI
+    SetHandler cgi-script
+    Require all granted
+</Directory>
+EOF
+}
 
 # ap_kill_uid UID...: kill (by pid) every process left running as UID.
 ap_kill_uid() {

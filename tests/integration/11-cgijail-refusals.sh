@@ -250,20 +250,24 @@ cj_assert_refused "CJ_PROG_SETID: setgid bit" CJ_PROG_SETID 'prog.cgi \(mode 275
 
 mk_case own-prog; chown cjtoth:cjtoth "$D/prog.cgi"
 req
-cj_assert_refused "CJ_OWNER_MISMATCH: program owned by another user" CJ_OWNER_MISMATCH "target $REF/$REF, program owned by $OTH/$OTH"
+cj_assert_refused "CJ_OWNER_MISMATCH: program owned by another user" CJ_OWNER_MISMATCH "target cjtref/cjtref \\($REF/$REF\\), program owned by cjtoth/cjtoth \\($OTH/$OTH\\)"
 mk_case own-group; chown cjtref:cjtoth "$D/prog.cgi"
 req
-cj_assert_refused "CJ_OWNER_MISMATCH: program of the target's uid but another group" CJ_OWNER_MISMATCH "target $REF/$REF, program owned by $REF/$OTH"
+cj_assert_refused "CJ_OWNER_MISMATCH: program of the target's uid but another group" CJ_OWNER_MISMATCH "target cjtref/cjtref \\($REF/$REF\\), program owned by cjtref/cjtoth \\($REF/$OTH\\)"
 mk_case own-dir 0755 cjtoth:cjtoth
 req
-cj_assert_refused "CJ_OWNER_MISMATCH: directory owned by another user" CJ_OWNER_MISMATCH "target $REF/$REF, directory owned by $OTH/$OTH"
+cj_assert_refused "CJ_OWNER_MISMATCH: directory owned by another user" CJ_OWNER_MISMATCH "target cjtref/cjtref \\($REF/$REF\\), directory owned by cjtoth/cjtoth \\($OTH/$OTH\\)"
 mk_case own-subdir; cj_dir "$D/sub" cjtoth:cjtoth; cj_cgi "$CJ_WORK/dump-static" "$D/sub/prog.cgi" cjtref:cjtref
 req cjtref cjtref sub/prog.cgi
-cj_assert_refused "CJ_OWNER_MISMATCH: a subdirectory of CMD owned by another user" CJ_OWNER_MISMATCH "target $REF/$REF, directory owned by $OTH/$OTH"
+cj_assert_refused "CJ_OWNER_MISMATCH: a subdirectory of CMD owned by another user" CJ_OWNER_MISMATCH "target cjtref/cjtref \\($REF/$REF\\), directory owned by cjtoth/cjtoth \\($OTH/$OTH\\)"
 # Created as root: root may link another user's file whatever fs.protected_hardlinks says.
 mk_case own-hardlink; ln "$W/oth/prog.cgi" "$D/link.cgi"
 req cjtref cjtref link.cgi
-cj_assert_refused "CJ_OWNER_MISMATCH: hard link to another user's program" CJ_OWNER_MISMATCH "target $REF/$REF, program owned by $OTH/$OTH"
+cj_assert_refused "CJ_OWNER_MISMATCH: hard link to another user's program" CJ_OWNER_MISMATCH "target cjtref/cjtref \\($REF/$REF\\), program owned by cjtoth/cjtoth \\($OTH/$OTH\\)"
+mk_case own-noname; chown "$CJ_UID_MAX:$CJ_UID_MAX" "$D/prog.cgi"
+req
+cj_assert_refused "CJ_OWNER_MISMATCH: program of a uid and gid without names: ? for each name, the numbers" CJ_OWNER_MISMATCH \
+	"program owned by \\?/\\? \\($CJ_UID_MAX/$CJ_UID_MAX\\)"
 
 mk_case prog-noexec; chmod 0644 "$D/prog.cgi"
 req

@@ -80,7 +80,7 @@ h_refused "CMD with non-UTF-8 bytes: missing file, escaped in the log" CJ_PROG_O
 in_case cwdlink
 ln -s "$W/oth" "$C/to-oth"
 cj_run "$C/to-oth" cjhpath cjhpath o.cgi
-h_refused "cwd entered through a symlink to another user's directory (cwd is resolved, then checked)" CJ_OWNER_MISMATCH "directory owned by $O/$O"
+h_refused "cwd entered through a symlink to another user's directory (cwd is resolved, then checked)" CJ_OWNER_MISMATCH "directory owned by cjhpoth/cjhpoth \\($O/$O\\)"
 ln -s "$JN/var/www/cgi-bin" "$C/to-nbr"
 cj_run "$C/to-nbr" cjhpath cjhpath s.cgi
 h_refused "cwd entered through a symlink into another customer's jail" CJ_NOT_IN_DOCROOT "$JN/var/www/cgi-bin is not inside $W"
@@ -120,7 +120,7 @@ cj_run "$C" cjhpath cjhpath hl-suid.cgi
 h_refused "hard link to a root-owned setuid program" CJ_PROG_SETID 'hl-suid.cgi \(mode 4755\)'
 ln -L "$J/bin/sh" "$C/hl-sh.cgi"
 cj_run "$C" cjhpath cjhpath hl-sh.cgi
-h_refused "hard link to a root-owned program (/bin/sh of the jail)" CJ_OWNER_MISMATCH "program owned by 0/0"
+h_refused "hard link to a root-owned program (/bin/sh of the jail)" CJ_OWNER_MISMATCH "program owned by root/root \\(0/0\\)"
 cp "$J/bin/suid-root" "$C/suid-root.cgi"; chmod 4755 "$C/suid-root.cgi"
 cj_run "$C" cjhpath cjhpath suid-root.cgi
 h_refused "a root-owned setuid program in the customer's directory" CJ_PROG_SETID 'suid-root.cgi \(mode 4755\)'

@@ -39,7 +39,7 @@ settle
 run
 cj_assert_exec "a first request runs (its answers looked up)"
 cj_expect "its answers are kept: a root-owned 0600 file in $CACHE, which only root can enter" \
-	'[ "$(records | wc -l)" = 1 ] && [ "$(stat -c "%U %a" "$(records)")" = "root 600" ] && [ "$(stat -c "%U %a" "$CACHE")" = "root 700" ]'
+	'[ "$(records | wc -l)" = 1 ] && [ "$(stat -c "%U:%G %a" "$(records)")" = "root:root 600" ] && [ "$(stat -c "%U %a" "$CACHE")" = "root 700" ]'
 dry
 dry
 cj_expect "the next request (the same caller, user and group) takes them from the cache (--dry-run says so)" \
@@ -47,6 +47,14 @@ cj_expect "the next request (the same caller, user and group) takes them from th
 run
 cj_assert_exec "a request served from the cache runs as before"
 cj_expect "... with the same ids and groups" '[ "$(cj_val uids)" = "$(cj_uid "$U") $(cj_uid "$U") $(cj_uid "$U")" ] && [ "$(cj_val groups)" = "$(cj_gid "$U")" ]'
+
+# A user with a group not its own (the caller may name any): refused by the
+# ownership checks, and nothing kept -- a file per pair would fill the disk.
+n=$(ls "$CACHE" | wc -l)
+cj_reset_run
+cj_run "$(cj_bin "$U")" "$U" cjtnssx d.cgi
+cj_expect "a group that is not the user's: refused, and its answers not kept" \
+	'[ "$CJ_RC" = "$(cj_code CJ_OWNER_MISMATCH)" ] && [ "$(ls "$CACHE" | wc -l)" = "$n" ]'
 
 # Any edit of /etc/group is seen on the next request.
 cj_add_to_group "$U" cjtnssx

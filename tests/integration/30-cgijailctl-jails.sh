@@ -81,6 +81,12 @@ expect "init: /dev/fd is a root-owned symlink to /proc/self/fd (for script_exec 
 expect "init: /tmp and /var/tmp are the customer's (0700), home and cgi-bin belong to the customer, the rest to root" \
 	'[ "$(stat -c "%a %U" "$JS/tmp" "$JS/var/tmp" | xargs)" = "700 cjmsh 700 cjmsh" ] && [ "$(stat -c %U "$JS/home/cjmsh" "$JS/var/www/cgi-bin" | xargs)" = "cjmsh cjmsh" ] &&
 	 [ -z "$(find "$JS" ! -user root ! -path "$JS/home/*" ! -path "$JS/home/cjmsh" ! -path "$JS/var/www/*" ! -path "$JS/tmp" ! -path "$JS/var/tmp")" ]'
+# The host-path alias: $JS/$JS -> ../../.. (one ".." per directory above it).
+alias_target=$(realpath -m --relative-to="$(dirname "$JS")" /)
+expect "init: the jail's host path inside it is a root-owned symlink to its / ($alias_target), reported as made" \
+	'[ "$(stat -c "%F %U:%G" "$JS$JS")" = "symbolic link root:root" ] && [ "$(readlink "$JS$JS")" = "$alias_target" ] &&
+	 [ "$(stat -c %U "$JS$(dirname "$JS")")" = root ] && grep -qx "made the host-path alias $JS" <<<"$CTL_OUT"'
+expect "... which on the host leads to the jail itself, not to the host's /" '[ "$(realpath "$JS$JS")" = "$(realpath "$JS")" ]'
 expect "init: the web server cannot create a file in the jail's /tmp" \
 	'! setpriv --reuid=www-data --regid=www-data --clear-groups touch "$JS/tmp/planted" 2>/dev/null && [ ! -e "$JS/tmp/planted" ]'
 
@@ -112,6 +118,9 @@ run_all() {
 	cj_expect "$1: the compiled C CGI computed with libm" 'grep -q "^MARK CJT-CGI-RAN c 42$" <<<"$CJ_OUT"'
 }
 run_all "new jails"
+ctl check --root "$JS" "$JS/var/www/cgi-bin/hello.sh"
+expect "check --root: the CGI named by its host path (through the alias, as FastCGI names it) loads in the jail" \
+	'[ "$CTL_RC" = 0 ]'
 
 # ---- audit ----
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Root integration tests of the perl and php-cgi profiles: a jail built by
-# cgijailctl init --profile for each, a CGI that needs more than the
-# interpreter (Perl: POSIX and List::Util, both XS; PHP: its ini files and
-# an extension, json) run through the installed setuid cgijail exactly as
+# Root integration tests of the basic, perl and php-cgi profiles: a jail
+# built by cgijailctl init --profile for each, a CGI that needs more than the
+# interpreter (basic: a #!/bin/sh CGI using id, ls, tr, grep, sed, date,
+# gzip, tar, bash...; Perl: POSIX and List::Util, both XS; PHP: its ini
+# files and an extension, json) run through the installed setuid cgijail exactly as
 # Apache runs it, audit and check passing on the jail. TAP on stdout;
 # always exits 0.
 # shellcheck disable=SC2034 # variables read by the eval'd conditions of expect
@@ -13,9 +14,21 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 setup() {
 	cj_install || return 2
-	cj_user cjmpl && cj_user cjmphp || return 2
+	cj_user cjmpl && cj_user cjmphp && cj_user cjmbas || return 2
 	{ cj_conf_head; echo; } | cj_conf
-	JL=$CJ_SRV/jails/cjmpl JH=$CJ_SRV/jails/cjmphp
+	JL=$CJ_SRV/jails/cjmpl JH=$CJ_SRV/jails/cjmphp JB=$CJ_SRV/jails/cjmbas
+	cat >"$CJ_WORK/basic.sh" <<'EOF'
+#!/bin/sh
+echo "Content-Type: text/plain"
+echo
+tools=$(ls /usr/bin | grep -c -x -e sed -e tr -e id -e date)
+up=$(echo marked | tr a-z A-Z)
+t=$(mktemp) && echo "x-y" >"$t" && s=$(sed 's/-/+/' "$t") && rm -f "$t"
+z=$(echo gz | gzip | zcat)
+tarred=$(tar cf - /etc/hosts 2>/dev/null | tar tf -)
+b=$(bash -c 'echo $((6 * 7))')
+echo "MARK CJT-CGI-RAN basic $tools $up $(id -un) $(date -u -d @0 +%Y) $s $z $tarred $b"
+EOF
 	cat >"$CJ_WORK/hello.pl" <<'EOF'
 #!/usr/bin/perl
 use strict;
@@ -38,6 +51,25 @@ EOF
 if ! setup >"$CJ_WORK/setup.log" 2>&1; then
 	not_ok "setup"; diag "$(tail -n 30 "$CJ_WORK/setup.log")"; tap_end; exit 0
 fi
+
+# all_in JAIL DIR PROG...: each PROG is an executable in JAIL/DIR.
+all_in() {
+	local j=$1 d=$2 p; shift 2
+	for p; do [ -x "$j$d/$p" ] || { diag "no $d/$p"; return 1; }; done
+}
+
+# ---- basic ----
+
+ctl init --root "$JB" --user cjmbas --profile basic --profiles "$PROFILES"
+expect "init --profile basic: exit 0, sh's programs and jailkit's basicshell ones (bash, grep, sed, tar...), id and tr copied" \
+	'[ "$CTL_RC" = 0 ] && grep -q "(profiles: base sh basic)" <<<"$CTL_OUT" && all_in "$JB" /usr/bin sh env cat bash ls grep sed date tar gzip zcat id tr'
+cj_cgi "$CJ_WORK/basic.sh" "$JB/var/www/cgi-bin/basic.sh" cjmbas:cjmbas
+cj_run "$JB/var/www/cgi-bin" cjmbas cjmbas basic.sh
+cj_assert_exec "basic jail: the #!/bin/sh CGI runs through cgijail"
+cj_expect "basic jail: the CGI used ls, grep, tr, mktemp, sed, rm, gzip, zcat, tar, bash, id and date inside its jail" \
+	'grep -qx "MARK CJT-CGI-RAN basic 4 MARKED cjmbas 1970 x+y gz etc/hosts 42" <<<"$CJ_OUT"'
+ctl audit --root "$JB"
+expect "audit passes on the basic jail" '[ "$CTL_RC" = 0 ] && grep -q ", 0 findings$" <<<"$CTL_OUT"'
 
 # ---- perl ----
 

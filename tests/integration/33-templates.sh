@@ -297,5 +297,16 @@ else
 	ok "link mode: hard links of the customer into the template # SKIP fs.protected_hardlinks is off on this host"
 fi
 
+# ---- removing thin jails: the jail goes, the shared template stays ----
+
+ctl remove --root "$JB" --user "$B" --config "$CJ_CONF"
+expect "remove of the link-mode thin jail: the jail and its copies are gone" '[ "$CTL_RC" = 0 ] && [ ! -e "$JB" ]'
+ctl remove --root "$JA" --user "$A" --config "$CJ_CONF"
+expect "remove of the bind-mode thin jail: the jail is gone" '[ "$CTL_RC" = 0 ] && [ ! -e "$JA" ]'
+tctl check t1
+expect "... and the template's current generation still checks clean (nothing of the store removed)" '[ "$CTL_RC" = 0 ]'
+run "$C" sh.cgi
+cj_assert_exec "... and the other thin jail still serves its CGI"
+
 h_report
 tap_end

@@ -506,7 +506,8 @@ CJ_BASE_ENV=(
 # the CJ_ENV array (a run is killed after CJ_TIMEOUT seconds, default 20).
 # CJ_PRE: shell code run in CWD just before the exec
 # (e.g. "ulimit -n 64"). CJ_BIN_RUN overrides the binary. CJ_STDIN: a file
-# for stdin (default /dev/null).
+# for stdin (default /dev/null). CJ_WRAP: an array, a command (as root) the
+# whole run is exec'd under, e.g. a seccomp filter (tests/integration/probes/noabi.c).
 cj_run() {
 	local cwd=$1; shift
 	local out=$CJ_WORK/run.out err=$CJ_WORK/run.err who=() size pid wd
@@ -527,7 +528,7 @@ cj_run() {
 	(
 		cd -- "$cwd" || exit 199
 		eval "${CJ_PRE-}"
-		exec "${who[@]}" env -i "${CJ_BASE_ENV[@]}" "${CJ_ENV[@]}" "${CJ_BIN_RUN:-$CJ_BIN}" "$@"
+		exec "${CJ_WRAP[@]}" "${who[@]}" env -i "${CJ_BASE_ENV[@]}" "${CJ_ENV[@]}" "${CJ_BIN_RUN:-$CJ_BIN}" "$@"
 	) >"$out" 2>"$err" <"${CJ_STDIN:-/dev/null}" &
 	pid=$!
 	# A watchdog without child processes (bash's read -t on a FIFO no one
@@ -592,7 +593,7 @@ cj_probe_sites() {
 # cj_bin USER: USER's cgi-bin directory (host path).
 cj_bin() { echo "$CJ_SRV/jails/$1/var/www/cgi-bin"; }
 # cj_reset_run: back to a plain request from www-data.
-cj_reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_WANT_UID=; CJ_STDIN=; }
+cj_reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_WANT_UID=; CJ_STDIN=; CJ_WRAP=(); }
 # cj_probe USER ARG...: a plain request for USER's probe.cgi with ARGs.
 cj_probe() { cj_reset_run; cj_run "$(cj_bin "$1")" "$1" "$1" probe.cgi "${@:2}"; }
 

@@ -14,6 +14,7 @@
 #include "suexec_rules.h"
 
 static char why[4096];
+static const struct cj_target cust = { 3999999990, 3999999990, "cust", "custg" };
 
 static struct stat st_of(mode_t mode, uid_t uid, gid_t gid)
 {
@@ -47,45 +48,49 @@ static void command(void **state)
 
 static void directory(void **state)
 {
-	struct stat d = st_of(S_IFDIR | 0755, 1000, 1000);
+	struct stat d = st_of(S_IFDIR | 0755, 3999999990, 3999999990);
 
 	(void)state;
-	assert_int_equal(cj_dir_verdict(&d, "/w", 1000, 1000, why, sizeof why), CJ_OK);
+	assert_int_equal(cj_dir_verdict(&d, "/w", &cust, why, sizeof why), CJ_OK);
 	d.st_mode = S_IFDIR | 0775;
-	assert_int_equal(cj_dir_verdict(&d, "/w", 1000, 1000, why, sizeof why), CJ_DIR_WRITABLE);
+	assert_int_equal(cj_dir_verdict(&d, "/w", &cust, why, sizeof why), CJ_DIR_WRITABLE);
 	assert_string_equal(why, "/w (mode 0775)");
-	d = st_of(S_IFDIR | 0755, 1000, 1001);
-	assert_int_equal(cj_dir_verdict(&d, "/w", 1000, 1000, why, sizeof why), CJ_OWNER_MISMATCH);
-	assert_string_equal(why, "target 1000/1000, directory owned by 1000/1001");
+	d = st_of(S_IFDIR | 0755, 3999999990, 3999999991);
+	assert_int_equal(cj_dir_verdict(&d, "/w", &cust, why, sizeof why), CJ_OWNER_MISMATCH);
+	assert_string_equal(why, "target cust/custg (3999999990/3999999990), "
+				 "directory owned by ?/? (3999999990/3999999991)");
 }
 
 static void program(void **state)
 {
-	struct stat d = st_of(S_IFDIR | 0755, 1000, 1000), p = st_of(S_IFREG | 0755, 1000, 1000);
+	struct stat d = st_of(S_IFDIR | 0755, 3999999990, 3999999990);
+	struct stat p = st_of(S_IFREG | 0755, 3999999990, 3999999990);
 
 	(void)state;
-	assert_int_equal(cj_program_verdict(&p, &d, "x", 1000, 1000, why, sizeof why), CJ_OK);
+	assert_int_equal(cj_program_verdict(&p, &d, "x", &cust, why, sizeof why), CJ_OK);
 	p.st_mode = S_IFLNK | 0777;
-	assert_int_equal(cj_program_verdict(&p, &d, "x", 1000, 1000, why, sizeof why), CJ_PROG_OPEN);
+	assert_int_equal(cj_program_verdict(&p, &d, "x", &cust, why, sizeof why), CJ_PROG_OPEN);
 	assert_string_equal(why, "x is a symlink");
 	p.st_mode = S_IFIFO | 0755;
-	assert_int_equal(cj_program_verdict(&p, &d, "x", 1000, 1000, why, sizeof why), CJ_PROG_NOT_FILE);
+	assert_int_equal(cj_program_verdict(&p, &d, "x", &cust, why, sizeof why), CJ_PROG_NOT_FILE);
 	assert_string_equal(why, "x (mode 010755)");
 	/* First that applies: writable before setid before owner before mode. */
 	p = st_of(S_IFREG | 06666, 0, 0);
-	assert_int_equal(cj_program_verdict(&p, &d, "x", 1000, 1000, why, sizeof why), CJ_PROG_WRITABLE);
+	assert_int_equal(cj_program_verdict(&p, &d, "x", &cust, why, sizeof why), CJ_PROG_WRITABLE);
 	assert_string_equal(why, "x (mode 6666)");
 	p.st_mode = S_IFREG | 04644;
-	assert_int_equal(cj_program_verdict(&p, &d, "x", 1000, 1000, why, sizeof why), CJ_PROG_SETID);
+	assert_int_equal(cj_program_verdict(&p, &d, "x", &cust, why, sizeof why), CJ_PROG_SETID);
 	p.st_mode = S_IFREG | 0644;
-	assert_int_equal(cj_program_verdict(&p, &d, "x", 1000, 1000, why, sizeof why), CJ_OWNER_MISMATCH);
-	assert_string_equal(why, "target 1000/1000, program owned by 0/0");
+	assert_int_equal(cj_program_verdict(&p, &d, "x", &cust, why, sizeof why), CJ_OWNER_MISMATCH);
+	assert_string_equal(why, "target cust/custg (3999999990/3999999990), "
+				 "program owned by root/root (0/0)");
 	d.st_uid = 0;
-	assert_int_equal(cj_program_verdict(&p, &d, "x", 1000, 1000, why, sizeof why), CJ_OWNER_MISMATCH);
-	assert_string_equal(why, "target 1000/1000, directory owned by 0/1000");
-	d.st_uid = 1000;
-	p = st_of(S_IFREG | 0644, 1000, 1000);
-	assert_int_equal(cj_program_verdict(&p, &d, "x", 1000, 1000, why, sizeof why), CJ_PROG_NOEXEC);
+	assert_int_equal(cj_program_verdict(&p, &d, "x", &cust, why, sizeof why), CJ_OWNER_MISMATCH);
+	assert_string_equal(why, "target cust/custg (3999999990/3999999990), "
+				 "directory owned by root/? (0/3999999990)");
+	d.st_uid = 3999999990;
+	p = st_of(S_IFREG | 0644, 3999999990, 3999999990);
+	assert_int_equal(cj_program_verdict(&p, &d, "x", &cust, why, sizeof why), CJ_PROG_NOEXEC);
 	assert_string_equal(why, "x (mode 0644)");
 }
 

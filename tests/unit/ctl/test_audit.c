@@ -160,6 +160,21 @@ static void test_shared_tmp(void **state)
 	assert_int_equal(count(AR_SHARED_TMP, "tmp"), 0);
 }
 
+/* PHP's session directory, as Debian makes it on the host (1733): others
+ * cannot list it but can plant a session. The customer's own (0700): fine. */
+static void test_php_sessions(void **state)
+{
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	tmptree_dir(jail, "var/lib/php/sessions", 01733);
+	assert_int_equal(count(AR_SHARED_TMP, "var/lib/php/sessions"), 1);
+	assert_int_equal(chmod(jpath("var/lib/php/sessions"), 0700), 0);
+	assert_int_equal(chown(jpath("var/lib/php/sessions"), CUSTOMER, CUSTOMER), 0);
+	assert_int_equal(count_all(), 0);
+	tmptree_remove(jpath("var"));
+}
+
 static void test_no_sticky(void **state)
 {
 	(void)state;
@@ -337,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_setid),
 		cmocka_unit_test(test_no_sticky),
 		cmocka_unit_test(test_shared_tmp),
+		cmocka_unit_test(test_php_sessions),
 		cmocka_unit_test(test_escaping_symlink),
 		cmocka_unit_test(test_link_escapes_table),
 		cmocka_unit_test(test_hardlink_outside),

@@ -21,10 +21,7 @@ static int rootfd = -1;
 static int setup(void **state)
 {
 	(void)state;
-	tmptree_new(top, sizeof top);
-	snprintf(jail, sizeof jail, "%s/jail", top);
-	tmptree_dir(top, "jail", 0755);
-	rootfd = jfs_open_root(jail);
+	rootfd = tmptree_jail(top, sizeof top, jail, sizeof jail);
 	return rootfd < 0 ? -1 : 0;
 }
 
@@ -151,6 +148,25 @@ static void test_nolinks(void **state)
 	close(fd);
 }
 
+/* Made (1), already right (0), fixed (2): what init reports. */
+static void test_ensure_dir(void **state)
+{
+	char path[8400];
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(jfs_ensure_dir(rootfd, "/web/cgi-bin", 0750, getuid(), getgid()), 1);
+	assert_int_equal(jfs_ensure_dir(rootfd, "/web/cgi-bin", 0750, getuid(), getgid()), 0);
+	snprintf(path, sizeof path, "%s/web/cgi-bin", jail);
+	assert_int_equal(chmod(path, 0775), 0);
+	assert_int_equal(jfs_ensure_dir(rootfd, "/web/cgi-bin", 0750, getuid(), getgid()), 2);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0750);
+	snprintf(path, sizeof path, "%s/web", jail);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+}
+
 static void test_install_does_not_follow_last_symlink(void **state)
 {
 	char path[8400], outside[8400];
@@ -237,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_install_from_fd),
 		cmocka_unit_test(test_symlinks_stay_inside),
 		cmocka_unit_test(test_nolinks),
+		cmocka_unit_test(test_ensure_dir),
 		cmocka_unit_test(test_install_does_not_follow_last_symlink),
 		cmocka_unit_test(test_symlink),
 		cmocka_unit_test(test_sweep_temps),

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailfs.h"
 #include "tmptree.h"
 
 void tmptree_new(char *out, size_t outlen)
@@ -21,6 +22,14 @@ void tmptree_new(char *out, size_t outlen)
 	snprintf(out, outlen, "%s/cjctl-test.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
 	assert_non_null(mkdtemp(out));
 	assert_int_equal(chmod(out, 0755), 0);
+}
+
+int tmptree_jail(char *top, size_t toplen, char *jail, size_t jaillen)
+{
+	tmptree_new(top, toplen);
+	snprintf(jail, jaillen, "%s/jail", top);
+	tmptree_dir(top, "jail", 0755);
+	return jfs_open_root(jail);
 }
 
 static void mkdirs(const char *path, unsigned mode)

@@ -8,6 +8,9 @@ void tmptree_new(char *out, size_t outlen);
 void tmptree_file(const char *dir, const char *rel, const char *content, unsigned mode);
 /* mkdir -p DIR/REL with MODE for the last component. */
 void tmptree_dir(const char *dir, const char *rel, unsigned mode);
+/* A fresh TOP with an empty jail TOP/jail (0755) in it: the jail's path
+ * in JAIL, its root fd (jfs_open_root) returned; -1 on failure. */
+int tmptree_jail(char *top, size_t toplen, char *jail, size_t jaillen);
 /* rm -rf DIR. */
 void tmptree_remove(const char *dir);
 

@@ -1,0 +1,43 @@
+/* CJ_CACHE_DIR, the root-owned directory of what cgijail keeps between
+ * requests (NSS's answers, the check's verdicts): walked and checked once
+ * per request, then used by descriptor, and closed before the jail is
+ * entered -- no directory of the host stays open once the process is in
+ * the jail, where code that reads the customer's files runs. */
+#include "cgijail.h"
+#include "cj_build.h"
+#include "safepath.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cache_dir(struct request *rq, bool create, char *why, size_t whylen)
+{
+	if (rq->cache_dir_fd >= 0)
+		return rq->cache_dir_fd;
+	rq->cache_dir_fd = open_root_owned_path(CJ_CACHE_DIR, O_PATH | O_DIRECTORY, why, whylen);
+	if (rq->cache_dir_fd < 0 && create && errno == ENOENT && mkdir(CJ_CACHE_DIR, 0700) == 0)
+		rq->cache_dir_fd = open_root_owned_path(CJ_CACHE_DIR, O_PATH | O_DIRECTORY, why, whylen);
+	return rq->cache_dir_fd;
+}
+
+int cache_subdir(struct request *rq, const char *name, const char *shown, bool create, char *why,
+		 size_t whylen)
+{
+	int top = cache_dir(rq, create, why, whylen), fd;
+
+	if (top < 0)
+		return -1;
+	fd = open_root_owned_below(top, name, shown, O_PATH | O_DIRECTORY, why, whylen);
+	if (fd < 0 && create && errno == ENOENT && mkdirat(top, name, 0700) == 0)
+		fd = open_root_owned_below(top, name, shown, O_PATH | O_DIRECTORY, why, whylen);
+	return fd;
+}
+
+void close_cache_dir(struct request *rq)
+{
+	if (rq->cache_dir_fd >= 0)
+		close(rq->cache_dir_fd);
+	rq->cache_dir_fd = -1;
+}
