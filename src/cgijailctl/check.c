@@ -18,6 +18,7 @@ struct check_args {
 	bool json;
 	bool host;
 	struct cl_options opt;
+	struct thinview view;  /* a bind-mode thin jail's template, for the check */
 };
 
 static void check_usage(FILE *out)
@@ -147,7 +148,7 @@ static int check_programs(struct check_args *a, const struct unpriv_user *as, ch
 {
 	char **valid = calloc((size_t)n, sizeof *valid), why[1536];
 	int *errs = calloc((size_t)n, sizeof *errs), status = CTL_OK;
-	struct checkas_job job = { .opt = &a->opt, .paths = valid, .shared = true };
+	struct checkas_job job = { .opt = &a->opt, .paths = valid, .shared = true, .view = &a->view };
 	size_t k = 0;
 
 	if (!valid || !errs) {
@@ -180,6 +181,7 @@ static int check_programs(struct check_args *a, const struct unpriv_user *as, ch
 
 static void close_roots(struct check_args *a)
 {
+	thinview_close(&a->view);
 	if (a->opt.root_fd >= 0)
 		close(a->opt.root_fd);
 	if (a->opt.host_root_fd >= 0)
@@ -200,6 +202,7 @@ int ctl_check(int argc, char **argv)
 		if (strcmp(argv[i], "--all") == 0)
 			return ctl_check_all(argc, argv);
 	cl_options_init(&a.opt);
+	a.view.tree = -1;
 	rc = parse_args(argc, argv, &a);
 	if (rc != 0)
 		return rc > 0 ? CTL_OK : CTL_ERROR;
@@ -211,6 +214,11 @@ int ctl_check(int argc, char **argv)
 		return CTL_ERROR;
 	}
 	if (checkas_choose(a.opt.root_fd, a.user, a.config, &who, &as, why, sizeof why) < 0) {
+		fprintf(stderr, "cgijailctl check: %s\n", why);
+		close_roots(&a);
+		return CTL_ERROR;
+	}
+	if (as && thinview_for_jail(&a.view, a.opt.root_fd, a.root, a.config, a.user, why, sizeof why) < 0) {
 		fprintf(stderr, "cgijailctl check: %s\n", why);
 		close_roots(&a);
 		return CTL_ERROR;

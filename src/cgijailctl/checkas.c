@@ -186,7 +186,7 @@ bad:
 /* The descriptors the child needs: the roots and the programs'. */
 static int *child_fds(const struct checkas_job *job, size_t *n)
 {
-	int *fds = malloc((job->n + 2) * sizeof *fds);
+	int *fds = malloc((job->n + 3) * sizeof *fds);
 
 	*n = 0;
 	if (!fds)
@@ -194,10 +194,25 @@ static int *child_fds(const struct checkas_job *job, size_t *n)
 	fds[(*n)++] = job->opt->root_fd;
 	if (job->opt->host_root_fd >= 0)
 		fds[(*n)++] = job->opt->host_root_fd;
+	if (job->view && job->view->tree >= 0)
+		fds[(*n)++] = job->view->tree;
 	for (size_t i = 0; job->prog_fds && i < job->n; i++)
 		if (job->prog_fds[i] >= 0)
 			fds[(*n)++] = job->prog_fds[i];
 	return fds;
+}
+
+/* In the child, before the drop: the thin jail's template in place. */
+static int mount_view(void *arg)
+{
+	const struct checkas_job *job = arg;
+	char why[PATH_MAX + 128];
+
+	if (!job->view || job->view->tree < 0 || thinview_enter(job->view, job->opt->root_fd, why,
+								 sizeof why) == 0)
+		return 0;
+	fprintf(stderr, "cgijailctl: %s\n", why);
+	return -1;
 }
 
 int checkas_run(const struct unpriv_user *as, const struct checkas_job *job, int *errs,
@@ -217,8 +232,8 @@ int checkas_run(const struct unpriv_user *as, const struct checkas_job *job, int
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	rc = unpriv_run(as, work, (void *)job, fds, nfds, CL_WIRE_MAX_BYTES, &buf, &len, reason,
-			sizeof reason);
+	rc = unpriv_run_prepared(as, mount_view, work, (void *)job, fds, nfds, CL_WIRE_MAX_BYTES, &buf,
+				 &len, reason, sizeof reason);
 	if (rc == 0)
 		rc = decode(buf, len, job, errs, reps, reason, sizeof reason);
 	if (rc < 0)

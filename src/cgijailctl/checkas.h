@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "closure.h"
+#include "thinview.h"
 #include "unpriv.h"
 
 struct checkas_job {
@@ -17,6 +18,9 @@ struct checkas_job {
 	/* One report for all programs, each check leaving out what the earlier
 	 * ones found (cl_check appending to one report); else one per program. */
 	bool shared;
+	/* NULL, or a bind-mode thin jail's template, mounted in the checking
+	 * child first (thinview.h; only when the check runs as a customer). */
+	const struct thinview *view;
 };
 
 /* Whom to check the jail ROOTFD as, into *U, with *AS pointing to U; or,

@@ -171,8 +171,9 @@ static void take_result(const struct lint_user *u, struct lint_cgi *c, const cha
 		refuse(c, code, why);
 }
 
-/* The CGIs that passed so far, in one checking process as the customer. */
-static int check_closures(struct lint_user *u, int jail_fd)
+/* The CGIs that passed so far, in one checking process as the customer
+ * (who sees a bind-mode thin jail's template mounted, as its CGIs do). */
+static int check_closures(struct lint_user *u, const struct cj_config *cfg, int jail_fd)
 {
 	size_t n = 0, *idx = calloc(u->n ? u->n : 1, sizeof *idx);
 	char **paths = calloc(u->n ? u->n : 1, sizeof *paths), why[1536];
@@ -180,6 +181,7 @@ static int check_closures(struct lint_user *u, int jail_fd)
 	struct unpriv_user uu;
 	struct cl_options opt;
 	struct cl_report *reps = NULL;
+	struct thinview view = { .tree = -1 };
 	int *errs = NULL, rc = -1, root_fd = jail_fd >= 0 ? jail_fd : open("/", O_PATH | O_CLOEXEC);
 
 	for (size_t i = 0; idx && paths && i < u->n; i++) {
@@ -196,7 +198,11 @@ static int check_closures(struct lint_user *u, int jail_fd)
 	} else if (n == 0) {
 		rc = 0;
 	} else if (checkas_customer(u->name, &uu, &as, why, sizeof why) < 0 ||
-		   checkas_run(as, &(struct checkas_job){ .opt = &opt, .paths = paths, .n = n },
+		   (jail_fd >= 0 && !u->pol.template_link &&
+		    thinview_open(&view, jail_fd, u->jail, cfg->template_dir, u->pol.template_name,
+				  why, sizeof why) < 0) ||
+		   checkas_run(as, &(struct checkas_job){ .opt = &opt, .paths = paths, .n = n,
+							  .view = &view },
 			       errs, reps, why, sizeof why) < 0) {
 		snprintf(u->error, sizeof u->error, "%s", why);
 	} else {
@@ -211,6 +217,7 @@ static int check_closures(struct lint_user *u, int jail_fd)
 	}
 	if (root_fd >= 0 && root_fd != jail_fd)
 		close(root_fd);
+	thinview_close(&view);
 	free(idx);
 	free(paths);
 	free(reps);
@@ -260,7 +267,7 @@ int lint_check_user(struct lint_user *u, const struct cj_config *cfg)
 	if (jail_fd >= 0)
 		thin_trusted(jail_fd, u->trusted, sizeof u->trusted);
 	if (rc == 0)
-		rc = check_closures(u, jail_fd);
+		rc = check_closures(u, cfg, jail_fd);
 	for (size_t i = 0; i < u->n; i++)
 		u->broken += u->cgis[i].code != CJ_OK;
 	if (jail_fd >= 0)

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 /* The exit statuses of a child that could not do its work. */
-enum { CHILD_WORK_FAILED = 120, CHILD_NO_DROP = 121, CHILD_NO_FDS = 122 };
+enum { CHILD_WORK_FAILED = 120, CHILD_NO_DROP = 121, CHILD_NO_FDS = 122, CHILD_NO_PREPARE = 123 };
 
 /* How often a child is looked at for being stopped (ms). */
 #define STOP_POLL_MS 100
@@ -138,8 +138,9 @@ static int keep_only(int *fds, size_t n)
 	return 0;
 }
 
-static __attribute__((noreturn)) void child(const struct unpriv_user *u, unpriv_work work,
-					      void *arg, int wfd, const int *keep, size_t nkeep)
+static __attribute__((noreturn)) void child(const struct unpriv_user *u, unpriv_prepare prepare,
+					      unpriv_work work, void *arg, int wfd, const int *keep,
+					      size_t nkeep)
 {
 	int *fds = malloc((nkeep + 1) * sizeof *fds);
 	char why[512];
@@ -154,6 +155,8 @@ static __attribute__((noreturn)) void child(const struct unpriv_user *u, unpriv_
 	if (keep_only(fds, nkeep + 1) < 0)
 		_exit(CHILD_NO_FDS);
 	free(fds);
+	if (prepare && prepare(arg) < 0)
+		_exit(CHILD_NO_PREPARE);
 	if (u && unpriv_drop(u, why, sizeof why) < 0) {
 		fprintf(stderr, "cgijailctl: cannot become %s to check: %s\n", u->name, why);
 		_exit(CHILD_NO_DROP);
@@ -242,6 +245,8 @@ static int exit_status(const struct collect *c, char *why, size_t whylen)
 	else if (WIFEXITED(st) && WEXITSTATUS(st) == CHILD_NO_FDS)
 		snprintf(why, whylen, "could not close the descriptors it must not have (status %d)",
 			 WEXITSTATUS(st));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == CHILD_NO_PREPARE)
+		snprintf(why, whylen, "could not mount the thin jail's template (status %d)", WEXITSTATUS(st));
 	else if (WIFEXITED(st) && WEXITSTATUS(st) == CHILD_WORK_FAILED)
 		snprintf(why, whylen, "could not write its report (status %d)", WEXITSTATUS(st));
 	else if (WIFEXITED(st))
@@ -321,6 +326,13 @@ int unpriv_collect(pid_t pid, int fd, int timeout_ms, size_t max, char **buf, si
 int unpriv_run(const struct unpriv_user *u, unpriv_work work, void *arg, const int *keep,
 	       size_t nkeep, size_t max, char **buf, size_t *len, char *why, size_t whylen)
 {
+	return unpriv_run_prepared(u, NULL, work, arg, keep, nkeep, max, buf, len, why, whylen);
+}
+
+int unpriv_run_prepared(const struct unpriv_user *u, unpriv_prepare prepare, unpriv_work work,
+			void *arg, const int *keep, size_t nkeep, size_t max, char **buf, size_t *len,
+			char *why, size_t whylen)
+{
 	int pfd[2], rc;
 	pid_t pid;
 
@@ -342,7 +354,7 @@ int unpriv_run(const struct unpriv_user *u, unpriv_work work, void *arg, const i
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		child(u, work, arg, pfd[1], keep, nkeep);
+		child(u, prepare, work, arg, pfd[1], keep, nkeep);
 	}
 	close(pfd[1]);
 	rc = unpriv_collect(pid, pfd[0], UNPRIV_TIMEOUT_MS, max, buf, len, why, whylen);

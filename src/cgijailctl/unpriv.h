@@ -47,6 +47,15 @@ typedef int (*unpriv_work)(void *arg, FILE *out);
 int unpriv_run(const struct unpriv_user *u, unpriv_work work, void *arg, const int *keep,
 	       size_t nkeep, size_t max, char **buf, size_t *len, char *why, size_t whylen);
 
+/* The same, with PREPARE(ARG) run in the child as root after its
+ * descriptors are closed and before the drop (thinview.h: the template of
+ * a bind-mode thin jail mounted in a mount namespace of its own). When it
+ * fails (-1, its reason on stderr), the child exits without working. */
+typedef int (*unpriv_prepare)(void *arg);
+int unpriv_run_prepared(const struct unpriv_user *u, unpriv_prepare prepare, unpriv_work work,
+			void *arg, const int *keep, size_t nkeep, size_t max, char **buf, size_t *len,
+			char *why, size_t whylen);
+
 /* The parent's side of unpriv_run: read what child PID writes to FD (at
  * most MAX bytes, within TIMEOUT_MS), then reap it. A child that is
  * stopped by a signal, outlives the timeout or writes more is killed.

@@ -297,6 +297,21 @@ else
 	ok "link mode: hard links of the customer into the template # SKIP fs.protected_hardlinks is off on this host"
 fi
 
+# ---- the docroot linter sees thin jails as cgijail does ----
+
+mounts_before=$(grep -c "\.template" /proc/self/mountinfo)
+for u in "$A" "$B"; do
+	ctl lint --user "$u" --config "$CJ_CONF"
+	expect "lint of $u's thin jail ($([ "$u" = "$B" ] && echo link || echo bind) mode): the two planted CGIs refused as cgijail refused them, the other five would run" \
+		'[ "$CTL_RC" = 1 ] && grep -q "fake.cgi: CJ_MISSING_INTERPRETER" <<<"$CTL_OUT" &&
+		 grep -q "link.cgi: CJ_PROG_OPEN" <<<"$CTL_OUT" && grep -q ": 7 CGIs, 2 refused;" <<<"$CTL_OUT"'
+done
+ctl check --root "$JA" --config "$CJ_CONF" /usr/bin/python3 /var/www/cgi-bin/py.cgi
+expect "check --root of the bind-mode thin jail: python3 and the CGI found through the template, as the customer sees it" \
+	'[ "$CTL_RC" = 0 ]'
+expect "... the bind-mode template was mounted only in the checking process's own mount namespace" \
+	'[ "$(grep -c "\.template" /proc/self/mountinfo)" = "$mounts_before" ]'
+
 # ---- removing thin jails: the jail goes, the shared template stays ----
 
 ctl remove --root "$JB" --user "$B" --config "$CJ_CONF"
