@@ -225,6 +225,20 @@ static enum verdict check_candidate(struct search *s, struct cl_file *f, const c
 	return FOUND;
 }
 
+/* A symlink on the way to a candidate that climbs above the root. In the
+ * jail the kernel stops ".." at the root, so the loader opens what the link
+ * names from there instead of searching on (as it does for a dangling
+ * link): this check does not follow it, so it must not pass it either. */
+static enum verdict escaping(struct search *s, const char *link, const char *target)
+{
+	if (!s->need->optional)
+		cl_problem(s->ctx, CL_ESCAPING_SYMLINK, link, s->need->needed_by,
+			   "%s: symlink %s -> %s climbs above the root (in the jail the loader "
+			   "would open what it names from the jail's /): make it a path inside the jail",
+			   s->need->name, link, target);
+	return FATAL;
+}
+
 /* Try the candidate REL (relative to DIR_FD, or from the root), which the
  * loader would name CAND. */
 static enum verdict try_path(struct search *s, int dir_fd, const char *dir_canon,
@@ -234,6 +248,8 @@ static enum verdict try_path(struct search *s, int dir_fd, const char *dir_canon
 	enum verdict v;
 
 	if (cl_ctx_walk(s->ctx, dir_fd, dir_canon, rel, CL_WALK_READ, &s->w) != CL_WALK_OK) {
+		if (s->w.status == CL_WALK_ESCAPE)
+			return escaping(s, s->w.link, s->w.target);
 		note_link(s, s->w.status, s->w.link, s->w.target);
 		return SKIP;
 	}
@@ -298,6 +314,10 @@ static enum verdict try_in_dir(struct search *s, const char *dir, const char *su
 	struct cl_dir *d = key ? dir_get(s, key) : NULL;
 	enum verdict v = SKIP;
 
+	if (d && d->status == CL_WALK_ESCAPE && d->link) {
+		free(key);
+		return escaping(s, d->link, d->target);
+	}
 	if (!d || d->status != CL_WALK_OK) {
 		if (d && d->link)
 			note_link(s, d->status, d->link, d->target);

@@ -472,6 +472,17 @@ rm "$A/libfoo.so.1"; ln -s "$UP${B#/}/libfoo.so.1" "$A/libfoo.so.1"
 expect "escaping-symlink: climbing out to a good library on the host" "$J" \
 	bad escaping-symlink /opt/app/lib/libfoo.so.1 /cgi/prog -- /cgi/prog
 loader_fails "climbing out to the host (stays in the jail)" "$J" 'libfoo.so.1: cannot open' /cgi/prog
+# A climb the kernel stops at the jail's root, to a file the jail has there:
+# the loader opens that file instead of searching on, so a good copy further
+# down the search must not make the check pass.
+rm "$A/libfoo.so.1"; mkdir -p "$J/opt/app/bad" "$J$ML"
+head -c 100 "$B/libfoo.so.1" >"$J/opt/app/bad/libfoo.so.1"
+ln -s ../../../../../../opt/app/bad/libfoo.so.1 "$A/libfoo.so.1"
+cp "$B/libfoo.so.1" "$J$ML/libfoo.so.1"
+expect "escaping-symlink: a climb stopped at the jail's root, to a broken file there (a good copy later in the search)" "$J" \
+	bad escaping-symlink /opt/app/lib/libfoo.so.1 /cgi/prog -- /cgi/prog
+loader_fails "a climb stopped at the jail's root opens the broken file" "$J" 'libfoo.so.1' /cgi/prog
+rm -r "$J/opt/app/bad" "$J$ML/libfoo.so.1"
 rm "$A/libfoo.so.1"; cp "$B/libfoo.so.1" "$J/opt/app/real/libfoo.so.1.0"
 ln -s /opt/app/real/libfoo.so.1.0 "$A/libfoo.so.1"
 expect "good: absolute symlink resolved inside the jail (host has no /opt/app/real)" "$J" ok -- /cgi/prog
