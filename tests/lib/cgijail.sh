@@ -751,4 +751,7 @@ _cjt_make_srv || exit 2
 # The timeout supervisor's user: a system user (below min_uid) of its own.
 useradd --system --user-group --no-create-home -d /nonexistent -s /usr/sbin/nologin "$CJ_SV_USER" || exit 2
 echo "group $CJ_SV_USER" >>"$_cjt_reg"; echo "user $CJ_SV_USER" >>"$_cjt_reg"
-[ -z "${CJ_THIN-}" ] || TAP_END_HOOKS+=(_cjt_no_template_mounts)
+if [ -n "${CJ_THIN-}" ]; then
+	cj_thin_skip_unsupported
+	TAP_END_HOOKS+=(_cjt_no_template_mounts)
+fi

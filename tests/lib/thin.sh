@@ -25,6 +25,37 @@ CJ_THIN_NAME=cjt
 # thin jail /bin is the template's, a directory of the jail's own is not.
 if [ -n "${CJ_THIN-}" ]; then CJ_ADMIN_BIN=/opt/bin; else CJ_ADMIN_BIN=/bin; fi
 
+# shellcheck source=kernel.sh
+. "$CJ_TOP/tests/lib/kernel.sh"
+
+# _cjt_thin_missing: what bind mode needs that root lacks here (a pid and a
+# mount namespace; open_tree, move_mount and mount_setattr, Linux 5.12),
+# one line; empty when it has it all, or in link mode.
+_cjt_thin_missing() {
+	local ns
+	[ "${CJ_THIN-}" = bind ] || return 0
+	ns=$(kernel_ns_missing pid mount)
+	[ -z "$ns" ] || { echo "$ns namespaces"; return 0; }
+	"$CJ_PY" -c '
+import ctypes, errno
+libc = ctypes.CDLL(None, use_errno=True)
+for nr in (428, 429, 442):  # open_tree, move_mount, mount_setattr (x86_64)
+    if libc.syscall(nr, -1, None, 0, None, 0) < 0 and ctypes.get_errno() == errno.ENOSYS:
+        print("open_tree, move_mount and mount_setattr (Linux 5.12)"); break
+'
+}
+
+# cj_thin_skip_unsupported: in bind mode on a kernel without what it
+# needs, the suite's one line (a skip, with the reason) and its end.
+cj_thin_skip_unsupported() {
+	local missing
+	missing=$(_cjt_thin_missing)
+	[ -n "$missing" ] || return 0
+	ok "$(basename "$0" .sh) on bind-mode thin jails # SKIP root cannot use $missing here"
+	printf '1..%d\n' "$TAP_N"
+	exit 0
+}
+
 _cjt_thin_ctl() { "${CJ_CTL:-$CJ_BUILD/src/cgijailctl/cgijailctl}" "$@"; }
 
 # cj_thin_conf_lines: the [cgijail] lines of a thin run's config.
