@@ -15,7 +15,7 @@ setup() {
 	cj_build_cgis || return 2
 	cj_user cjhcall && U=$CJ_LAST_UID || return 2
 	J=$(cj_jail cjhcall) && cj_site cjhcall || return 2
-	jail_copy_closure "$J" "$CJ_WORK/dump-dynamic" && cj_jail_tools "$J" || return 2
+	cj_jail_closure "$J" "$CJ_WORK/dump-dynamic" && cj_jail_tools "$J" || return 2
 	D=$J/var/www/cgi-bin
 	cj_cgi "$CJ_WORK/dump-static" "$D/s.cgi" cjhcall:cjhcall &&
 		cj_cgi "$CJ_WORK/dump-dynamic" "$D/d.cgi" cjhcall:cjhcall &&
@@ -26,8 +26,9 @@ setup() {
 	for d in "$CJ_PREFIX/evil-lib" "$J$CJ_PREFIX/evil-lib"; do
 		mkdir -p "$d" && cp "$CJ_PREFIX/bin/cjh-evil.so" "$d/libc.so.6" || return 2
 	done
-	# What a shell would source from BASH_ENV / ENV: a marker in the jail.
-	printf 'echo CJH-ENV-SOURCED >>/tmp/cjh-env-sourced\n' >"$J/cjh-env.sh"
+	# What a shell would source from BASH_ENV / ENV: a marker in the jail
+	# (also in /marks: the jail's /tmp may be a private tmpfs).
+	printf 'echo CJH-ENV-SOURCED >>/tmp/cjh-env-sourced; echo CJH-ENV-SOURCED >>/marks/cjh-env-sourced\n' >"$J/cjh-env.sh"
 	printf 'echo CJH-ENV-SOURCED >>/tmp/cjh-env-sourced\n' >"$CJ_PREFIX/cjh-env.sh"
 	chmod 0644 "$J/cjh-env.sh" "$CJ_PREFIX/cjh-env.sh"
 	h_conf_reset && h_conf
@@ -38,7 +39,7 @@ fi
 
 reset_run() { CJ_AS=www-data; CJ_AS_GROUPS=; CJ_ENV=(); CJ_PRE=; CJ_BIN_RUN=; CJ_STDIN=; CJ_WANT_UID=$U; }
 # req [PROG] / req_args ARGS...: the good request in $D, or with other arguments.
-req() { h_evil_clear; h_evil_clear_jail "$J"; rm -f "$J/tmp/cjh-env-sourced"; cj_run "$D" cjhcall cjhcall "${1:-d.cgi}"; }
+req() { h_evil_clear; h_evil_clear_jail "$J"; rm -f "$J/tmp/cjh-env-sourced" "$J/marks/cjh-env-sourced"; cj_run "$D" cjhcall cjhcall "${1:-d.cgi}"; }
 req_args() { cj_run "$D" "$@"; }
 # via_exec OPTS... -- ARGS...: run cgijail through cjh-exec with OPTS.
 via_exec() {
@@ -105,7 +106,7 @@ reset_run
 CJ_ENV=("IFS=/" "BASH_ENV=/cjh-env.sh" "ENV=/cjh-env.sh" "SHELLOPTS=xtrace" "PS4=\$(echo CJH-PS4)" "CDPATH=/tmp")
 req sh.cgi
 h_safe "hostile env IFS=/, BASH_ENV, ENV, SHELLOPTS, PS4, CDPATH: the #!/bin/sh CGI runs normally, nothing sourced, none of them present" \
-	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [ "$(cj_val cwd)" = /var/www/cgi-bin ] && [ ! -e "$J/tmp/cjh-env-sourced" ] && [ ! -e /tmp/cjh-env-sourced ] && ! grep -q CJH-PS4 <<<"$CJ_OUT$CJ_ERR" && absent IFS BASH_ENV ENV SHELLOPTS PS4 CDPATH'
+	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [ "$(cj_val cwd)" = /var/www/cgi-bin ] && [ ! -e "$J/tmp/cjh-env-sourced" ] && [ ! -e "$J/marks/cjh-env-sourced" ] && [ ! -e /tmp/cjh-env-sourced ] && ! grep -q CJH-PS4 <<<"$CJ_OUT$CJ_ERR" && absent IFS BASH_ENV ENV SHELLOPTS PS4 CDPATH'
 reset_run; CJ_ENV=("PATH=$CJ_PREFIX/evil-lib:/tmp:."); req sh.cgi
 h_safe "hostile env PATH=<evil>:/tmp:.: the CGI's PATH is safe_path" \
 	'[ "$CJ_RC" = 0 ] && [ "$(cj_env PATH)" = /usr/local/bin:/usr/bin:/bin ]'

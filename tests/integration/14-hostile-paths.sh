@@ -23,9 +23,10 @@ setup() {
 	cj_user cjhnohome / && cj_jail cjhnohome >/dev/null || return 2
 	cj_user cjhgone "$CJ_SRV/no/such/home" && cj_jail cjhgone >/dev/null || return 2
 	J=$(cj_jail cjhpath) && cj_site cjhpath && cj_jail_tools "$J" || return 2
-	# For script_exec = fd: what namespaces = mount mounts on, and /dev/fd.
-	mkdir -m 0555 "$J/proc" && mkdir -m 1777 "$J/tmp" && mkdir -m 0755 "$J/dev" &&
-		ln -s /proc/self/fd "$J/dev/fd" || return 2
+	# For script_exec = fd: what namespaces = mount mounts on, and /dev/fd
+	# (a thin jail has them from cgijailctl init).
+	[ -d "$J/proc" ] || { mkdir -m 0555 "$J/proc" && mkdir -m 1777 "$J/tmp" && mkdir -m 0755 "$J/dev" &&
+		ln -s /proc/self/fd "$J/dev/fd"; } || return 2
 	W=$J/var/www
 	D=$W/cgi-bin
 	cj_cgi "$CJ_WORK/dump-static" "$D/s.cgi" cjhpath:cjhpath || return 2
@@ -37,8 +38,10 @@ setup() {
 	sed 's/MARK CJT-CGI-RAN/MARK CJH-OTHER-RAN/' "$CJ_WORK/dump.c" >"$CJ_WORK/other.c" &&
 		gcc -O1 -w -static -o "$W/oth/o.cgi" "$CJ_WORK/other.c" || return 2
 	chown cjhpoth:cjhpoth "$W/oth/o.sh" "$W/oth/o.cgi" && chmod 0755 "$W/oth/o.sh" "$W/oth/o.cgi" || return 2
-	# A root-owned setuid program inside the jail.
-	cp "$CJ_WORK/dump-static" "$J/bin/suid-root" && chmod 4755 "$J/bin/suid-root" || return 2
+	# A root-owned setuid program inside the jail (the admin's: a thin
+	# jail's /bin is the template's).
+	SUID=$(cj_admin_bin "$J")/suid-root
+	cp "$CJ_WORK/dump-static" "$SUID" && chmod 4755 "$SUID" || return 2
 	# Another customer's jail, for a cwd symlinked into it.
 	cj_user cjhpnbr || return 2
 	JN=$(cj_jail cjhpnbr) && cj_site cjhpnbr && cj_cgi "$CJ_WORK/dump-static" "$JN/var/www/cgi-bin/s.cgi" cjhpnbr:cjhpnbr || return 2
@@ -115,13 +118,13 @@ h_refused "program is a symlink to /proc/self/exe (cgijail itself)" CJ_PROG_OPEN
 ln -s nowhere "$C/dangling.cgi"; chown -h cjhpath:cjhpath "$C/dangling.cgi"
 cj_run "$C" cjhpath cjhpath dangling.cgi
 h_refused "program is a dangling symlink" CJ_PROG_OPEN 'dangling.cgi is a symlink'
-ln "$J/bin/suid-root" "$C/hl-suid.cgi"
+ln "$SUID" "$C/hl-suid.cgi"
 cj_run "$C" cjhpath cjhpath hl-suid.cgi
 h_refused "hard link to a root-owned setuid program" CJ_PROG_SETID 'hl-suid.cgi \(mode 4755\)'
-ln -L "$J/bin/sh" "$C/hl-sh.cgi"
+ln -L "$(cj_sys_file "$J" /bin/sh)" "$C/hl-sh.cgi"
 cj_run "$C" cjhpath cjhpath hl-sh.cgi
-h_refused "hard link to a root-owned program (/bin/sh of the jail)" CJ_OWNER_MISMATCH "program owned by root/root \\(0/0\\)"
-cp "$J/bin/suid-root" "$C/suid-root.cgi"; chmod 4755 "$C/suid-root.cgi"
+h_refused "hard link to a root-owned program (/bin/sh of the jail; a thin jail's: the template's)" CJ_OWNER_MISMATCH "program owned by root/root \\(0/0\\)"
+cp "$SUID" "$C/suid-root.cgi"; chmod 4755 "$C/suid-root.cgi"
 cj_run "$C" cjhpath cjhpath suid-root.cgi
 h_refused "a root-owned setuid program in the customer's directory" CJ_PROG_SETID 'suid-root.cgi \(mode 4755\)'
 mknod -m 0755 "$C/null.cgi" c 1 3 && chown cjhpath:cjhpath "$C/null.cgi"

@@ -73,14 +73,16 @@ setup() {
 	cj_build_cgis && build_probe && build_elfgen || return 2
 	cj_user cjhjail && U=$CJ_LAST_UID || return 2
 	J=$(cj_jail cjhjail) && cj_site cjhjail || return 2
-	jail_copy_closure "$J" "$CJ_WORK/dump-dynamic" && cj_jail_tools "$J" || return 2
+	cj_jail_closure "$J" "$CJ_WORK/dump-dynamic" && cj_jail_tools "$J" || return 2
 	D=$J/var/www/cgi-bin
 	cj_cgi "$CJ_WORK/dump-static" "$D/s.cgi" cjhjail:cjhjail &&
 		cj_cgi "$CJ_WORK/dump-dynamic" "$D/d.cgi" cjhjail:cjhjail &&
 		cj_cgi "$CJ_WORK/probe" "$D/probe.cgi" cjhjail:cjhjail || return 2
-	# Setuid and setgid root programs, and device nodes, in the jail.
-	cp "$CJ_WORK/dump-static" "$J/bin/suid-root" && chmod 4755 "$J/bin/suid-root" || return 2
-	cp "$CJ_WORK/dump-static" "$J/bin/sgid-root" && chmod 2755 "$J/bin/sgid-root" || return 2
+	# Setuid and setgid root programs (the admin's: a thin jail's /bin is
+	# the template's), and device nodes, in the jail.
+	A=$(cj_admin_bin "$J") || return 2
+	cp "$CJ_WORK/dump-static" "$A/suid-root" && chmod 4755 "$A/suid-root" || return 2
+	cp "$CJ_WORK/dump-static" "$A/sgid-root" && chmod 2755 "$A/sgid-root" || return 2
 	mkdir -p "$J/dev" && mknod -m 0600 "$J/dev/cjh-mem" c 1 1 && mknod -m 0600 "$J/dev/cjh-loop0" b 7 0 || return 2
 	# Jails whose root or path is unsafe in ways 11-cgijail-refusals.sh does not try.
 	B=$CJ_SRV/bad
@@ -117,10 +119,10 @@ h_conf
 
 # ---- what the customer keeps inside ----
 
-reset_run; req probe.cgi exec:/bin/suid-root
+reset_run; req probe.cgi "exec:$CJ_ADMIN_BIN/suid-root"
 h_safe "jail with a setuid-root program: the CGI execs it and stays the customer (no_new_privs)" \
 	'[ "$CJ_RC" = 0 ] && [ "$(cj_val uids)" = "$U $U $U" ] && [ "$(cj_val caps)" = "0 0 0 0 0 0" ]'
-reset_run; req probe.cgi exec:/bin/sgid-root
+reset_run; req probe.cgi "exec:$CJ_ADMIN_BIN/sgid-root"
 h_safe "jail with a setgid-root program: the CGI execs it and keeps its own gid" \
 	'[ "$CJ_RC" = 0 ] && [ "$(cj_val gids)" = "$U $U $U" ]'
 reset_run; req probe.cgi open:/dev/cjh-mem open:/dev/cjh-loop0
@@ -132,15 +134,17 @@ CTL=$CJ_BUILD/src/cgijailctl/cgijailctl
 if [ -x "$CTL" ] && "$CTL" audit --help >/dev/null 2>&1; then
 	out=$("$CTL" audit --root "$J" 2>&1); rc=$?
 	h_safe "jail with setuid/setgid programs and device nodes: cgijailctl audit reports each (exit 1)" \
-		'[ "$rc" = 1 ] && grep -qE "^setid: $J/(usr/)?bin/suid-root" <<<"$out" && grep -qE "^setid: $J/(usr/)?bin/sgid-root" <<<"$out" && grep -q "^device: $J/dev/cjh-mem" <<<"$out" && grep -q "^device: $J/dev/cjh-loop0" <<<"$out" || { diag "$out"; false; }'
+		'[ "$rc" = 1 ] && grep -qE "^setid: $J(/usr)?$CJ_ADMIN_BIN/suid-root" <<<"$out" && grep -qE "^setid: $J(/usr)?$CJ_ADMIN_BIN/sgid-root" <<<"$out" && grep -q "^device: $J/dev/cjh-mem" <<<"$out" && grep -q "^device: $J/dev/cjh-loop0" <<<"$out" || { diag "$out"; false; }'
 else
 	ok "jail with setuid/setgid programs and device nodes: cgijailctl audit reports each # SKIP no cgijailctl audit"
 fi
 
 # The jail's etc/passwd, etc/group, nsswitch.conf are the customer's: cgijail
 # resolves users with the host's NSS before chroot and never reads them. As
-# FIFOs without a writer, any open of them would hang the request.
+# FIFOs without a writer, any open of them would hang the request. (A thin
+# jail's are cgijailctl init's: replaced here, written again after.)
 E=$J/etc
+rm -f "$E/passwd" "$E/group" "$E/shadow"
 mkfifo -m 0644 "$E/passwd" "$E/group" "$E/shadow"
 reset_run; req s.cgi
 cj_assert_exec "jail etc/passwd, group, shadow are FIFOs: the static CGI runs (cgijail never opens them)"
@@ -149,7 +153,7 @@ h_safe "jail etc/passwd, group, shadow are FIFOs: the dynamic CGI (closure check
 	'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [ "$(cj_val uids)" = "$U $U $U" ]'
 # glibc reads the time zone file on the first gmtime_r(): cgijail makes that
 # the host's, before chroot. A FIFO in the jail would hang the request.
-mkfifo -m 0644 "$E/localtime"
+rm -f "$E/localtime"; mkfifo -m 0644 "$E/localtime"
 reset_run; req s.cgi
 cj_assert_exec "jail etc/localtime is a FIFO: the CGI runs (cgijail read the host's time zone before chroot)"
 rm -f "$E/localtime"
@@ -163,7 +167,7 @@ h_safe "jail etc/passwd maps the customer's name to uid 0 (and www-data to the c
 chmod 0000 "$E/passwd" "$E/group"
 reset_run; req d.cgi
 h_safe "jail etc/passwd unreadable (0000): the request is unaffected" '[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ]'
-rm -f "$E/passwd" "$E/group"
+rm -f "$E/passwd" "$E/group" "$E/nsswitch.conf"
 mkfifo -m 0644 "$E/nsswitch.conf"
 reset_run; req d.cgi
 h_safe "jail etc/nsswitch.conf is a FIFO: the check does not hang; runs or refused, within the timeout" \
@@ -175,7 +179,7 @@ h_refused "jail etc/nsswitch.conf names an NSS module the jail lacks" CJ_MISSING
 rm -f "$E/nsswitch.conf"
 # cgijail's check never blocks on a FIFO; the CGI's own loader (glibc)
 # would, after the exec: the check refuses the request instead.
-mkfifo -m 0644 "$E/ld.so.cache"
+rm -f "$E/ld.so.cache"; mkfifo -m 0644 "$E/ld.so.cache"
 reset_run; CJ_TIMEOUT=5 req d.cgi
 h_safe "jail etc/ld.so.cache is a FIFO: refused (bad-elf) before exec, naming it; cgijail does not block" \
 	'[ "$CJ_RC" = "$(cj_code CJ_BAD_ELF)" ] && grep -q "decision=refused.*/etc/ld.so.cache.*not a regular file" <<<"$CJ_LOGNEW"'
@@ -185,11 +189,28 @@ reset_run; req d.cgi
 h_safe "jail etc/ld.so.cache with a valid magic, 2^32-1 entries and garbage: no crash; runs or a logged refusal" \
 	'[ "$CJ_RC" != 137 ] && [ "$CJ_RC" -lt 129 -o "$CJ_RC" = 255 ] && { [ "$CJ_RC" = 0 ] || grep -q "decision=refused" <<<"$CJ_LOGNEW"; }'
 rm -f "$E/ld.so.cache"
+cj_jail_repair cjhjail
 
 # ---- hostile ELF files (the CGI, or a library it needs) ----
 
-LIBC=$(cd "$J" && ls usr/lib/x86_64-linux-gnu/libc.so.6 lib/x86_64-linux-gnu/libc.so.6 2>/dev/null | head -n 1)
-LIBC=$(realpath -m "$J/$LIBC")
+# The library cases damage the libc the CGI loads. A copied jail's is its
+# own; a thin jail's is the template's (read-only, checked when the
+# generation was built): there it is the customer's own copy, which the
+# program's DT_RPATH (for its libraries' needs too) makes the loader find
+# before the template's.
+if [ -n "${CJ_THIN-}" ]; then
+	cj_dir "$D/lib" cjhjail:cjhjail && cp /lib/x86_64-linux-gnu/libc.so.6 "$D/lib/"
+	RPATH=("-Wl,--disable-new-dtags,-rpath,/var/www/cgi-bin/lib") LIBP=lp.cgi LIBC=$D/lib/libc.so.6
+	gcc -O1 -w "${RPATH[@]}" -o "$CJ_WORK/dump-rpath" "$CJ_WORK/dump.c" &&
+		cj_cgi "$CJ_WORK/dump-rpath" "$D/$LIBP" cjhjail:cjhjail
+	WHOSE="the customer's libc.so.6 (DT_RPATH, ahead of the template's)"
+	reset_run; req "$LIBP"
+	cj_assert_exec "control: a program loading the customer's own libc.so.6 runs"
+else
+	RPATH=() LIBP=d.cgi WHOSE="the jail's libc.so.6"
+	LIBC=$(cd "$J" && ls usr/lib/x86_64-linux-gnu/libc.so.6 lib/x86_64-linux-gnu/libc.so.6 2>/dev/null | head -n 1)
+	LIBC=$(realpath -m "$J/$LIBC")
+fi
 cp "$LIBC" "$CJ_WORK/libc.good"
 elf_prog() { # NAME: a copy of the dynamic CGI as $D/NAME; sets P
 	P=$D/$1; cj_cgi "$CJ_WORK/dump-dynamic" "$P" cjhjail:cjhjail
@@ -202,23 +223,33 @@ elf_refused() { # NAME PROG CODE PATTERN
 }
 
 head -c 100 "$CJ_WORK/libc.good" >"$LIBC"
-elf_refused "the jail's libc.so.6 truncated to 100 bytes" d.cgi CJ_BAD_ELF 'bad-elf: .*libc\.so\.6'
+elf_refused "$WHOSE truncated to 100 bytes" "$LIBP" CJ_BAD_ELF 'bad-elf: .*libc\.so\.6'
 head -c "$(($(stat -c %s "$CJ_WORK/libc.good") / 2))" "$CJ_WORK/libc.good" >"$LIBC"
-elf_refused "the jail's libc.so.6 cut in half" d.cgi CJ_BAD_ELF 'bad-elf: .*libc\.so\.6'
+elf_refused "$WHOSE cut in half" "$LIBP" CJ_BAD_ELF 'bad-elf: .*libc\.so\.6'
 cp "$CJ_WORK/libc.good" "$LIBC"
 
 # The jail's libc as the loader would find it, each way it can be wrong.
+# A copied jail's loader has no other libc: refused. A thin jail's loader
+# skips the customer's copy (wrong machine, dangling) or is led by it into
+# the template (the climbing symlink), and the check follows the loader:
+# the CGI runs on the template's libc.
+lib_skipped() { # NAME CODE PATTERN
+	if [ -z "${CJ_THIN-}" ]; then elf_refused "$WHOSE $1" "$LIBP" "$2" "$3"; return; fi
+	reset_run; req "$LIBP"
+	h_safe "hostile ELF: $WHOSE $1: passed over by the loader and the check alike, runs on the template's libc" \
+		'[ "$CJ_RC" = 0 ] && [ "$CJ_RAN" = 1 ] && [ "$(cj_val uids)" = "$U $U $U" ]'
+}
 poke "$LIBC" 18 '<H' 183
-elf_refused "the jail's libc.so.6 built for another machine (e_machine = AArch64)" d.cgi CJ_WRONG_CLASS 'libc\.so\.6'
+lib_skipped "built for another machine (e_machine = AArch64)" CJ_WRONG_CLASS 'libc\.so\.6'
 rm -f "$LIBC"; ln -s libc-gone.so.6 "$LIBC"
-elf_refused "the jail's libc.so.6 a dangling symlink" d.cgi CJ_DANGLING_SYMLINK 'libc\.so\.6'
+lib_skipped "a dangling symlink" CJ_DANGLING_SYMLINK 'libc\.so\.6'
 rm -f "$LIBC"; ln -s ../../../../../../../../../lib/x86_64-linux-gnu/libc.so.6 "$LIBC"
-elf_refused "the jail's libc.so.6 a symlink climbing above the jail's root" d.cgi CJ_ESCAPING_SYMLINK 'libc\.so\.6'
+lib_skipped "a symlink climbing above the jail's root" CJ_ESCAPING_SYMLINK 'libc\.so\.6'
 rm -f "$LIBC"; cp "$CJ_WORK/libc.good" "$LIBC"
 # A library of the jail without a function the program calls (bind = now).
 L=$CJ_WORK/undef; mkdir -p "$L"
 gcc -w -shared -fPIC -o "$L/libcjhu.so.1" -Wl,-soname,libcjhu.so.1 -x c - <<<'int cjh_u(void) { return 1; }'
-gcc -w -o "$L/undef.cgi" "$CJ_WORK/dump.c" -x c - -L"$L" -Wl,--no-as-needed -l:libcjhu.so.1 <<<'int cjh_u(void); int cjh_use(void) { return cjh_u(); }'
+gcc -w "${RPATH[@]}" -o "$L/undef.cgi" "$CJ_WORK/dump.c" -x c - -L"$L" -Wl,--no-as-needed -l:libcjhu.so.1 <<<'int cjh_u(void); int cjh_use(void) { return cjh_u(); }'
 gcc -w -shared -fPIC -o "$L/libcjhu.so.1" -Wl,-soname,libcjhu.so.1 -x c - <<<'int cjh_other(void) { return 1; }'
 cp "$L/libcjhu.so.1" "$(dirname "$LIBC")/" && cj_cgi "$L/undef.cgi" "$D/undef.cgi" cjhjail:cjhjail
 elf_refused "a library of the jail lacks a function the program calls" undef.cgi CJ_UNDEFINED_SYMBOL 'cjh_u'
@@ -260,8 +291,8 @@ L=$CJ_WORK/cyc; mkdir -p "$L"
 gcc -w -shared -fPIC -o "$L/libcjhb.so.1" -Wl,-soname,libcjhb.so.1 -x c - <<<'int b(void) { return 1; }'
 gcc -w -shared -fPIC -o "$L/libcjha.so.1" -Wl,-soname,libcjha.so.1 -x c - -L"$L" -Wl,-rpath-link,"$L" -l:libcjhb.so.1 <<<'int b(void); int a(void) { return b(); }'
 gcc -w -shared -fPIC -o "$L/libcjhb.so.1" -Wl,-soname,libcjhb.so.1 -x c - -L"$L" -Wl,-rpath-link,"$L" -l:libcjha.so.1 <<<'int b(void) { return 1; }'
-gcc -w -o "$L/cyc.cgi" "$CJ_WORK/dump.c" -x c - -L"$L" -Wl,-rpath-link,"$L" -Wl,--no-as-needed -l:libcjha.so.1 <<<'int a(void); int cjh_use(void) { return a(); }'
-cp "$L/libcjha.so.1" "$L/libcjhb.so.1" "$J/usr/lib/x86_64-linux-gnu/" 2>/dev/null || cp "$L/libcjha.so.1" "$L/libcjhb.so.1" "$J/lib/x86_64-linux-gnu/"
+gcc -w "${RPATH[@]}" -o "$L/cyc.cgi" "$CJ_WORK/dump.c" -x c - -L"$L" -Wl,-rpath-link,"$L" -Wl,--no-as-needed -l:libcjha.so.1 <<<'int a(void); int cjh_use(void) { return a(); }'
+cp "$L/libcjha.so.1" "$L/libcjhb.so.1" "$(dirname "$LIBC")/"
 cj_cgi "$L/cyc.cgi" "$D/cyc.cgi" cjhjail:cjhjail
 reset_run; req cyc.cgi
 cj_assert_exec "hostile ELF: cyclic DT_NEEDED (liba <-> libb): checked and run, no endless walk"
@@ -301,11 +332,16 @@ script dev '#!/dev/cjh-mem'
 reset_run; req dev
 h_safe "#! naming a device node: refused by the check, never opened" \
 	'[ "$CJ_RAN" = 0 ] && [ "$CJ_RC" -ge 169 ] && [ "$CJ_RC" -le 179 ]'
-# An interpreter the jail has, without its execute bits.
-SH=$(realpath -m "$J/bin/sh")
+# An interpreter the jail has, without its execute bits (a thin jail's
+# /bin/sh is the template's: then one of the admin's in the jail).
+if [ -n "${CJ_THIN-}" ]; then
+	NOX=$CJ_ADMIN_BIN/sh; SH=$J$NOX; cp /bin/sh "$SH"
+else
+	NOX=/bin/sh; SH=$(realpath -m "$J/bin/sh")
+fi
 case $SH in
 "$J"/*)
-	chmod 0644 "$SH"; script noexec '#!/bin/sh'
+	chmod 0644 "$SH"; script noexec "#!$NOX"
 	reset_run; req noexec
 	h_refused "#! interpreter in the jail without execute bits: refused" CJ_NOT_EXECUTABLE '/bin/sh'
 	chmod 0755 "$SH" ;;

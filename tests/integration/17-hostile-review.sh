@@ -26,12 +26,15 @@ setup() {
 	cj_build_cgis || return 2
 	cj_probe_sites "$CJ_TOP/tests/integration/probes/review_probe.c" \
 		cjrns cjrsv cjrlim cjrcase cjrenv || return 2
-	# The mount points namespaces = pid,mount needs (cgijailctl init makes them).
-	mkdir -m 0555 "$CJ_SRV/jails/cjrns/proc" && mkdir -m 0700 "$CJ_SRV/jails/cjrns/tmp" &&
-		chown cjrns:cjrns "$CJ_SRV/jails/cjrns/tmp" || return 2
+	# The mount points namespaces = pid,mount needs (cgijailctl init makes
+	# them: a thin jail has them).
+	[ -d "$CJ_SRV/jails/cjrns/proc" ] || { mkdir -m 0555 "$CJ_SRV/jails/cjrns/proc" &&
+		mkdir -m 0700 "$CJ_SRV/jails/cjrns/tmp" && chown cjrns:cjrns "$CJ_SRV/jails/cjrns/tmp"; } || return 2
 	cj_cgi "$CJ_WORK/dump-static" "$(cj_bin cjrenv)/dump.cgi" cjrenv:cjrenv || return 2
-	# A dynamic program in a jail without its loader: refused after the check.
-	cj_cgi "$CJ_WORK/dump-dynamic" "$(cj_bin cjrenv)/dyn.cgi" cjrenv:cjrenv || return 2
+	# A dynamic program in a jail without its loader: refused after the
+	# check. (Its own loader's name: a thin jail has the host's.)
+	gcc -O1 -w -Wl,--dynamic-linker=/lib64/ld-linux-cjt-none.so.2 -o "$CJ_WORK/dump-noloader" "$CJ_WORK/dump.c" &&
+		cj_cgi "$CJ_WORK/dump-noloader" "$(cj_bin cjrenv)/dyn.cgi" cjrenv:cjrenv || return 2
 	conf
 }
 
@@ -77,6 +80,13 @@ for mask in $(seq 0 31); do
 namespaces = ${ns:-none}
 seccomp = $sec"
 		cj_probe cjrns reach "$HOST_PID"
+		# A bind-mode thin jail's template is mounted in the CGI's own
+		# mount namespace: a config without one serves nothing.
+		if [ "${CJ_THIN-}" = bind ] && [[ ,$ns, != *,mount,* ]] && { [[ ,$ns, == *,pid,* ]] || [ "$sec" = default ]; }; then
+			h_refused "namespaces = ${ns:-none}, seccomp = $sec, a bind-mode thin jail (no mount namespace for the template): refused" \
+				CJ_CONFIG_VALUE 'template_mode = bind needs namespaces = pid,mount'
+			continue
+		fi
 		case ,$ns, in
 		*,pid,*) h_safe "namespaces = ${ns:-none}, seccomp = $sec: the customer's host process is neither in /proc nor reachable (root, mem, cwd, ptrace, process_vm_readv, pidfd_getfd)" unreachable ;;
 		*,mount,*)
@@ -99,8 +109,9 @@ conf
 conf "[user:cjrsv]
 timeout = 1"
 cj_probe cjrsv stopsv
-h_safe "timeout = 1, the CGI stops its parent (kill -STOP \$PPID): EPERM, and the CGI is killed on time (exit $(cj_code CJ_TIMEOUT))" \
-	'[ "$(result stopsv)" = EPERM ] && [ "$CJ_RC" = "$(cj_code CJ_TIMEOUT)" ] && ! grep -q survived <<<"$CJ_OUT"'
+h_safe "timeout = 1, the CGI stops its parent (kill -STOP \$PPID): EPERM (in a pid namespace: no parent to name, ESRCH), and the CGI is killed on time (exit $(cj_code CJ_TIMEOUT))" \
+	'{ [ "$(result stopsv)" = EPERM ] || { [ "$(result ppid)" = 0 ] && [ "$(result stopsv)" = ESRCH ]; }; } &&
+	 [ "$CJ_RC" = "$(cj_code CJ_TIMEOUT)" ] && ! grep -q survived <<<"$CJ_OUT"'
 
 conf "[user:cjrsv]
 timeout = 3"
@@ -134,9 +145,11 @@ timeout = 1"
 cj_probe cjrsv sleep 0
 h_refused "supervisor_user that does not exist: refused before anything runs, naming it" CJ_SUPERVISOR \
 	'no user nosuchsupervisor for the supervisor'
+# (A bind-mode thin jail needs the mount namespace too.)
+SV_NS=pid; [ "${CJ_THIN-}" != bind ] || SV_NS=pid,mount
 conf "supervisor_user = www-data
 [user:cjrsv]
-namespaces = pid"
+namespaces = $SV_NS"
 cj_probe cjrsv sleep 0
 h_refused "supervisor_user = www-data (the caller could signal it): refused" CJ_SUPERVISOR \
 	'supervisor_user www-data .* must be a system user of its own'

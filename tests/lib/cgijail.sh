@@ -11,6 +11,8 @@
 #   cj_run "$J/var/www/cgi-bin" cjtalice cjtalice s.cgi   # as Apache would
 #   cj_assert_refused "CJ_X case" CJ_X 'pattern'
 #
+# CJ_THIN=bind|link in the environment: the jails are thin jails of one
+# template built for the run (tests/lib/thin.sh).
 # Everything created here (users, groups, jails, the setuid prefix, the
 # config) is removed or restored at exit, however the suite exits. The EXIT
 # trap belongs to tests/lib/jail.sh when it exists; clean-up is registered
@@ -97,6 +99,9 @@ else
 		fi
 	}
 fi
+
+# shellcheck source=thin.sh
+. "$CJ_TOP/tests/lib/thin.sh"
 
 # ---- exit codes, from the one table ----
 
@@ -335,10 +340,15 @@ _cjt_make_srv() {
 # cj_jail NAME: create (once) the jail root $CJ_SRV/jails/NAME, root-owned
 # 0755 like every directory above it, with /etc and a /jail-id file holding
 # NAME; print its path. Programs are copied in with jail_copy_prog.
+# CJ_THIN: NAME's thin jail instead (NAME must be a user; thin.sh).
 cj_jail() {
 	local j=$CJ_SRV/jails/$1
 	if [ ! -d "$j" ]; then
-		mkdir -m 0755 "$j" "$j/etc" && chown root:root "$j" "$j/etc" || return 2
+		if [ -n "${CJ_THIN-}" ]; then
+			cj_thin_init "$1" "$j" || return 2
+		else
+			mkdir -m 0755 "$j" "$j/etc" && chown root:root "$j" "$j/etc" || return 2
+		fi
 		echo "$1" >"$j/jail-id"; chmod 0644 "$j/jail-id"
 	fi
 	echo "$j"
@@ -479,9 +489,22 @@ echo "$0" >>/marks/ran
 EOF
 }
 
-# cj_jail_tools JAIL: what dump.sh needs in JAIL (/bin/sh, id, env).
+# cj_jail_tools JAIL: what dump.sh needs in JAIL (/bin/sh, id, env). A thin
+# jail has them from its template.
 cj_jail_tools() {
+	if [ -n "${CJ_THIN-}" ]; then _cjt_thin_has "$1" /bin/sh /usr/bin/id /usr/bin/env; return; fi
 	jail_copy_prog "$1" /bin/sh && jail_copy_prog "$1" /usr/bin/id && jail_copy_prog "$1" /usr/bin/env
+}
+
+# cj_jail_closure JAIL FILE: what the loader needs for the host's ELF FILE,
+# copied into JAIL, or (a thin jail) all found in its template.
+cj_jail_closure() {
+	if [ -n "${CJ_THIN-}" ]; then
+		local f
+		while IFS= read -r f; do _cjt_thin_has "$1" "$f" || return 2; done < <(cj_needed "$2")
+		return 0
+	fi
+	jail_copy_closure "$1" "$2"
 }
 
 # ---- running cgijail as Apache does ----
@@ -563,6 +586,7 @@ cj_run() {
 # cj_conf_head [JAIL-LINE [DOCROOT-LINE]]: the [cgijail] lines a suite's
 # config starts with: the caller, the uid range, no syslog, jails and
 # docroots under $CJ_SRV/jails/%u -- or the lines given instead ("" for none).
+# CJ_THIN: then the template's lines (thin.sh).
 cj_conf_head() {
 	local jail=${1-jail_root = $CJ_SRV/jails/%u} docroot=${2-docroot = $CJ_SRV/jails/%u/var/www}
 	cat <<EOF
@@ -576,6 +600,7 @@ syslog = no
 $jail
 $docroot
 EOF
+	cj_thin_conf_lines
 }
 
 # cj_probe_sites SRC USER...: compile SRC (gcc -static) and give each USER
@@ -726,3 +751,7 @@ _cjt_make_srv || exit 2
 # The timeout supervisor's user: a system user (below min_uid) of its own.
 useradd --system --user-group --no-create-home -d /nonexistent -s /usr/sbin/nologin "$CJ_SV_USER" || exit 2
 echo "group $CJ_SV_USER" >>"$_cjt_reg"; echo "user $CJ_SV_USER" >>"$_cjt_reg"
+if [ -n "${CJ_THIN-}" ]; then
+	cj_thin_skip_unsupported
+	TAP_END_HOOKS+=(_cjt_no_template_mounts)
+fi

@@ -49,7 +49,8 @@ h_conf() {
 #           environment string added as is, e.g. one without '='; -N: set
 #           no_new_privs first).
 #  cjh-evil.so          -- a library whose constructor (and la_version, for
-#           LD_AUDIT) writes "EVIL-LOADED" to stderr and to /tmp/cjh-evil-*.
+#           LD_AUDIT) writes "EVIL-LOADED" to stderr, to /tmp/cjh-evil-* and
+#           (in a jail, where /tmp may be a private tmpfs) /marks/cjh-evil-*.
 h_tools() {
 	cat >"$CJ_WORK/cjh-exec.c" <<'EOF'
 #define _GNU_SOURCE
@@ -109,10 +110,13 @@ EOF
 #include <unistd.h>
 static void mark(const char *how)
 {
+	const char *dirs[] = { "/tmp", "/marks" };
 	char p[64];
-	snprintf(p, sizeof p, "/tmp/cjh-evil-%s", how);
-	int fd = open(p, O_WRONLY | O_CREAT | O_APPEND, 0666);
-	if (fd >= 0) { dprintf(fd, "EVIL-LOADED uid=%d euid=%d\n", (int)getuid(), (int)geteuid()); close(fd); }
+	for (int i = 0; i < 2; i++) {
+		snprintf(p, sizeof p, "%s/cjh-evil-%s", dirs[i], how);
+		int fd = open(p, O_WRONLY | O_CREAT | O_APPEND, 0666);
+		if (fd >= 0) { dprintf(fd, "EVIL-LOADED uid=%d euid=%d\n", (int)getuid(), (int)geteuid()); close(fd); }
+	}
 	dprintf(2, "EVIL-LOADED\n");
 }
 __attribute__((constructor)) static void evil(void) { mark("ctor"); }
@@ -129,14 +133,15 @@ h_evil_seen() { [ -e /tmp/cjh-evil-ctor ] || [ -e /tmp/cjh-evil-audit ] || grep 
 cj_atexit h_evil_clear
 
 # h_evil_in_jail JAIL: the evil library at the same path inside JAIL, and a
-# /tmp there for its marker, so that a leaked LD_PRELOAD/LD_AUDIT would
-# also load it into the CGI.
+# /tmp there for its marker (kept when the jail has one: a thin jail's is the
+# customer's), so that a leaked LD_PRELOAD/LD_AUDIT would also load it into
+# the CGI.
 h_evil_in_jail() {
-	mkdir -p "$1$CJ_PREFIX/bin" && cp "$CJ_PREFIX/bin/cjh-evil.so" "$1$CJ_PREFIX/bin/" &&
-		mkdir -p "$1/tmp" && chmod 1777 "$1/tmp"
+	mkdir -p "$1$CJ_PREFIX/bin" && cp "$CJ_PREFIX/bin/cjh-evil.so" "$1$CJ_PREFIX/bin/" || return 2
+	[ -d "$1/tmp" ] || { mkdir "$1/tmp" && chmod 1777 "$1/tmp"; }
 }
-h_evil_clear_jail() { rm -f "$1"/tmp/cjh-evil-*; }
-h_evil_seen_jail() { compgen -G "$1/tmp/cjh-evil-*" >/dev/null; }
+h_evil_clear_jail() { rm -f "$1"/tmp/cjh-evil-* "$1"/marks/cjh-evil-*; }
+h_evil_seen_jail() { compgen -G "$1/tmp/cjh-evil-*" >/dev/null || compgen -G "$1/marks/cjh-evil-*" >/dev/null; }
 
 # h_race_tool: $CJ_WORK/cjh-race (run as root):
 #   cjh-race CGIJAIL DIR SWAP_A SWAP_B RACER_UID RUNS SECONDS MARK USER GROUP CMD ALSO

@@ -7,4 +7,6 @@ not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); printf 'not ok 
 diag()   { printf '%s\n' "$@" | sed 's/^/# /'; }
 # check NAME CMD...: ok when CMD succeeds.
 check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-tap_end() { printf '1..%d\n' "$TAP_N"; }
+# TAP_END_HOOKS: commands tap_end runs before the plan (a suite's last tests).
+TAP_END_HOOKS=()
+tap_end() { local h; for h in "${TAP_END_HOOKS[@]}"; do "$h"; done; printf '1..%d\n' "$TAP_N"; }

@@ -3,7 +3,8 @@
  *                 its /proc/PID/root, /proc/PID/mem, /proc/PID/cwd, ptrace,
  *                 process_vm_readv, pidfd_getfd, kill(PID, 0); each "NAME
  *                 ok" or "NAME ERRNO-NAME", and "procs N" (entries in /proc)
- *  stopsv      -- SIGSTOP to the parent (the supervisor), then sleep 30
+ *  stopsv      -- SIGSTOP to the parent (the supervisor; ESRCH when it has
+ *                 none in its pid namespace), then sleep 30
  *  sleep N     -- print "sleeping PID" and sleep N seconds
  *  limits      -- "rlimit_stack SOFT:HARD" and the like */
 #define _GNU_SOURCE
@@ -98,7 +99,8 @@ int main(int argc, char **argv)
 		reach(argv[2]);
 	} else if (argc > 1 && !strcmp(argv[1], "stopsv")) {
 		printf("ppid %d\n", (int)getppid());
-		report("stopsv", getppid() > 1 ? kill(getppid(), SIGSTOP) : -1);
+		/* In a pid namespace the parent is outside it: no pid to name. */
+		report("stopsv", getppid() > 1 ? kill(getppid(), SIGSTOP) : (errno = ESRCH, -1));
 		fflush(stdout);
 		sleep(30);
 		printf("survived\n");
