@@ -230,9 +230,8 @@ cp "$CJ_WORK/libc.good" "$LIBC"
 
 # The jail's libc as the loader would find it, each way it can be wrong.
 # A copied jail's loader has no other libc: refused. A thin jail's loader
-# skips the customer's copy (wrong machine, dangling) or is led by it into
-# the template (the climbing symlink), and the check follows the loader:
-# the CGI runs on the template's libc.
+# skips the customer's copy (wrong machine, dangling), and the check follows
+# the loader: the CGI runs on the template's libc.
 lib_skipped() { # NAME CODE PATTERN
 	if [ -z "${CJ_THIN-}" ]; then elf_refused "$WHOSE $1" "$LIBP" "$2" "$3"; return; fi
 	reset_run; req "$LIBP"
@@ -244,7 +243,9 @@ lib_skipped "built for another machine (e_machine = AArch64)" CJ_WRONG_CLASS 'li
 rm -f "$LIBC"; ln -s libc-gone.so.6 "$LIBC"
 lib_skipped "a dangling symlink" CJ_DANGLING_SYMLINK 'libc\.so\.6'
 rm -f "$LIBC"; ln -s ../../../../../../../../../lib/x86_64-linux-gnu/libc.so.6 "$LIBC"
-lib_skipped "a symlink climbing above the jail's root" CJ_ESCAPING_SYMLINK 'libc\.so\.6'
+# Climbing: the kernel stops ".." at the jail's root and the loader opens what
+# the link names from there; the check does not follow it: refused everywhere.
+elf_refused "$WHOSE a symlink climbing above the jail's root" "$LIBP" CJ_ESCAPING_SYMLINK 'libc\.so\.6'
 rm -f "$LIBC"; cp "$CJ_WORK/libc.good" "$LIBC"
 # A library of the jail without a function the program calls (bind = now).
 L=$CJ_WORK/undef; mkdir -p "$L"
