@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# clang-tidy (.clang-tidy) and cppcheck over every C source: any finding fails.
+# clang-tidy (.clang-tidy) and cppcheck over every C source, and groff's
+# warnings over every man page (what lintian reports): any finding fails.
 set -u
 . "$CJ_TOP/tests/lib/tap.sh"
 cd "$CJ_TOP"
@@ -23,5 +24,14 @@ if [ $? -ne 0 ] || [ -n "$out" ]; then
 	head -40 <<<"$out" | sed 's/^/# /'
 else
 	ok "cppcheck: no findings"
+fi
+
+mapfile -t pages < <(git ls-files 'src/*.[0-9]' 2>/dev/null || find src -name '*.[0-9]')
+out=$(for p in "${pages[@]}"; do groff -mdoc -ww -z "$p" 2>&1 | sed "s|^|$p: |"; done)
+if [ -n "$out" ]; then
+	not_ok "man pages: groff -ww says nothing"
+	head -20 <<<"$out" | sed 's/^/# /'
+else
+	ok "man pages: groff -ww says nothing (${#pages[@]} pages)"
 fi
 tap_end
