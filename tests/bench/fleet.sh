@@ -76,22 +76,26 @@ row "model" "jails" "MB beyond tpl" "inodes" "create (s)" "check --all" "switch 
 # measure MODEL N: create jails up to N (cumulatively), then the numbers
 # (du counts the store first: what is left is the jails' own).
 made_bind=0 made_link=0 made_copied=0
+ns_bind=0 ns_link=0 ns_copied=0   # time spent creating them so far
+# init's notes (a home outside the jail...) only when it fails.
+quiet_init() { "$ctl" init "$@" >/dev/null 2>"$base/init.err" || { cat "$base/init.err" >&2; return 1; }; }
 measure() {
-	local model=$1 want=$2 var=made_$1 i t0 t1 dk inodes chk sw create
+	local model=$1 want=$2 var=made_$1 tvar=ns_$1 i t0 t1 dk inodes chk sw create
 	write_conf "$model" "$([ "$model" = copied ] && echo none || echo fl)" \
 		"$([ "$model" = link ] && echo link || echo bind)" "$([ "$model" = link ] && echo none || echo pid,mount)"
 	t0=$(now)
 	for ((i = ${!var} + 1; i <= want; i++)); do
 		u=$(user_of "$i")
 		if [ "$model" = copied ]; then
-			"$ctl" init --root "$base/$model/$u" --user "$u" --profile sh --profile python3 --profiles "$profiles" >/dev/null
+			quiet_init --root "$base/$model/$u" --user "$u" --profile sh --profile python3 --profiles "$profiles"
 		else
-			"$ctl" init --root "$base/$model/$u" --user "$u" --template fl --template-mode \
-				"$([ "$model" = link ] && echo link || echo bind)" --profiles "$profiles" >/dev/null
+			quiet_init --root "$base/$model/$u" --user "$u" --template fl --template-mode \
+				"$([ "$model" = link ] && echo link || echo bind)" --profiles "$profiles"
 		fi
 	done
 	t1=$(now)
-	create=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	printf -v "$tvar" '%s' "$((${!tvar} + t1 - t0))"
+	create=$(awk -v t="${!tvar}" 'BEGIN { printf "%.1f", t / 1e9 }')
 	printf -v "$var" '%s' "$want"
 	dk=$(kb "$base/store" "$base/$model")
 	inodes=$(find "$base/$model" | wc -l)
@@ -111,6 +115,7 @@ for k in $ns; do
 	measure link "$k"
 	[ "$k" -le "$copied_max" ] && measure copied "$k"
 done
+echo "  (create: the time to make all N jails; check --all: of all N and the template)"
 echo "  (switch: a new generation built and made current, then every thin jail pointed at it:"
 echo "  the time after the build; bind mode needs no pass, its jails get it on the next request)"
 
