@@ -96,6 +96,8 @@ struct cl_elf {
 	bool has_verdef;
 	struct cl_version *versions; /* defined and needed, sorted by ndx */
 	size_t n_versions;
+	int32_t *version_at;       /* ndx -> the index in versions cl_elf_version gives, -1: none */
+	size_t n_version_at;       /* 0: no table (an ndx above CL_ELF_VERSION_TABLE_MAX) */
 	struct cl_version *verneed;  /* needed only, in file order */
 	size_t n_verneed;
 	struct cl_version *verdef;   /* defined only (including base), in file order */
@@ -130,6 +132,9 @@ void cl_elf_free(struct cl_elf *e);
 
 /* Symbol IDX (< e->nsyms). */
 void cl_elf_sym(const struct cl_elf *e, size_t idx, struct cl_sym *s);
+/* The first symbol index from FROM on that is undefined (SHN_UNDEF) or set
+ * in the bitmap MARKS (NULL: none); nsyms when there is none. */
+size_t cl_elf_next_undefined(const struct cl_elf *e, size_t from, const unsigned char *marks);
 /* The symbol's name, or NULL when its offset is outside the string table. */
 const char *cl_elf_str(const struct cl_elf *e, uint32_t off);
 /* DT_VERSYM entry of symbol IDX (0 when there is no DT_VERSYM). */

@@ -228,7 +228,8 @@ void cl_check_symbols(struct cl_map *m, struct cl_obj *o, const struct cl_objvec
 		}
 		cl_elf_each_reloc(e, m->hw->arch->copy_reloc, mark, copies);
 	}
-	for (size_t idx = 1; idx < e->nsyms && !m->ctx->oom; idx++) {
+	for (size_t idx = cl_elf_next_undefined(e, 1, copies); idx < e->nsyms && !m->ctx->oom;
+	     idx = cl_elf_next_undefined(e, idx + 1, copies)) {
 		struct lookup l = { 0 };
 		struct cl_sym s;
 		bool defined;
