@@ -1,5 +1,5 @@
-/* cl_check(): the context of one check, and how findings reach the report
- * (each problem once, at most CL_MAX_PROBLEMS of them). */
+/* cl_check(), the entry: one check's context set up, the program checked
+ * (exec.c), the context freed. The helpers every step calls are in ctx.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,125 +18,6 @@ void cl_options_init(struct cl_options *opt)
 	opt->nss = true;
 	opt->deep = false;
 	opt->host_root_fd = -1;
-}
-
-char *cl_strdup(struct cl_ctx *ctx, const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		ctx->oom = true;
-	return d;
-}
-
-char *cl_printf(struct cl_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		ctx->oom = true;
-		return NULL;
-	}
-	return s;
-}
-
-int cl_objvec_push(struct cl_ctx *ctx, struct cl_objvec *v, struct cl_obj *o)
-{
-	if (v->n == v->cap) {
-		size_t ncap = v->cap ? v->cap * 2 : 16;
-		struct cl_obj **p = realloc(v->v, ncap * sizeof(struct cl_obj *));
-
-		if (!p) {
-			ctx->oom = true;
-			return -1;
-		}
-		v->v = p;
-		v->cap = ncap;
-	}
-	v->v[v->n++] = o;
-	return 0;
-}
-
-void cl_problem(struct cl_ctx *ctx, enum cl_kind kind, const char *object,
-		const char *needed_by, const char *fmt, ...)
-{
-	char detail[1024];
-	char *key;
-	va_list ap;
-	int added;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
-	key = cl_printf(ctx, "%d\x1f%s\x1f%s\x1f%s", (int)kind, object, needed_by, detail);
-	if (!key)
-		return;
-	added = cl_strmap_add(&ctx->seen_problems, key, NULL);
-	free(key);
-	if (added < 0)
-		ctx->oom = true;
-	if (added != 1)
-		return;
-	if (ctx->n_problems >= CL_MAX_PROBLEMS) {
-		if (ctx->n_suppressed++ == 0)
-			ctx->first_suppressed = kind;
-		return;
-	}
-	ctx->n_problems++;
-	if (cl_report_push_problem(ctx->rep, kind, object, needed_by, detail) < 0)
-		ctx->oom = true;
-}
-
-void cl_checked(struct cl_ctx *ctx, const char *path)
-{
-	int added = cl_strmap_add(&ctx->seen_checked, path, NULL);
-
-	if (added < 0 || (added == 1 && cl_report_push_checked(ctx->rep, path) < 0))
-		ctx->oom = true;
-}
-
-bool cl_ctx_work(struct cl_ctx *ctx, uint64_t steps, const char *object)
-{
-	ctx->work += steps;
-	if (ctx->work <= CL_MAX_WORK)
-		return true;
-	if (!ctx->work_reported) {
-		ctx->work_reported = true;
-		cl_problem(ctx, CL_BAD_ELF, object, "",
-			   "symbol lookups exceed %llu steps: symbol check stopped here",
-			   (unsigned long long)CL_MAX_WORK);
-	}
-	return false;
-}
-
-const struct cl_hw *cl_ctx_hw(struct cl_ctx *ctx, const struct cl_arch *arch)
-{
-	for (size_t i = 0; i < ctx->n_hws; i++)
-		if (ctx->hws[i].arch == arch)
-			return &ctx->hws[i];
-	if (ctx->n_hws == sizeof ctx->hws / sizeof ctx->hws[0])
-		return NULL;
-	cl_hw_init(&ctx->hws[ctx->n_hws], arch);
-	return &ctx->hws[ctx->n_hws++];
-}
-
-void cl_report_walk_problem(struct cl_ctx *ctx, const struct cl_walk *w, enum cl_kind missing,
-			    const char *object, const char *needed_by, const char *what)
-{
-	if (w->status == CL_WALK_DANGLING)
-		cl_problem(ctx, CL_DANGLING_SYMLINK, w->link, needed_by,
-			   "%s: symlink %s -> %s: target does not exist in the root",
-			   what, w->link, w->target);
-	else if (w->status == CL_WALK_ESCAPE)
-		cl_problem(ctx, CL_ESCAPING_SYMLINK, w->link, needed_by,
-			   "%s: symlink %s -> %s climbs above the root", what, w->link, w->target);
-	else
-		cl_problem(ctx, missing, object, needed_by, "%s: %s", what, cl_walk_strerror(w));
 }
 
 static int ctx_init(struct cl_ctx *ctx, const struct cl_options *opt, struct cl_report *rep)
@@ -181,12 +62,6 @@ static void report_suppressed(struct cl_ctx *ctx)
 		 ctx->n_suppressed, CL_MAX_PROBLEMS);
 	if (cl_report_push_problem(ctx->rep, ctx->first_suppressed, "", "", detail) < 0)
 		ctx->oom = true;
-}
-
-enum cl_walk_status cl_ctx_walk(struct cl_ctx *ctx, int dir_fd, const char *dir_path,
-				const char *path, int flags, struct cl_walk *w)
-{
-	return cl_walk_traced(ctx->trace, ctx->root_fd, dir_fd, dir_path, path, flags, w);
 }
 
 int cl_check(const struct cl_options *opt, const char *path, int prog_fd,

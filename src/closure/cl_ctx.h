@@ -100,7 +100,7 @@ struct cl_ctx {
 	const char *origin_why;      /* why the program's $ORIGIN is unknown */
 };
 
-/* check.c: problems, the checked list, allocation that records ENOMEM. */
+/* ctx.c: problems, the checked list, allocation that records ENOMEM. */
 void cl_problem(struct cl_ctx *ctx, enum cl_kind kind, const char *object,
 		const char *needed_by, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -199,7 +199,7 @@ int cl_report_push_problem(struct cl_report *rep, enum cl_kind kind, const char 
 			   const char *needed_by, const char *detail);
 int cl_report_push_checked(struct cl_report *rep, const char *path);
 
-/* check.c: report a failed walk as a symlink problem when a symlink is at
+/* ctx.c: report a failed walk as a symlink problem when a symlink is at
  * fault, else as MISSING about OBJECT ("WHAT: no such file..."). */
 void cl_report_walk_problem(struct cl_ctx *ctx, const struct cl_walk *w, enum cl_kind missing,
 			    const char *object, const char *needed_by, const char *what);
