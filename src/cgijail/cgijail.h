@@ -16,6 +16,7 @@
 #include "cl_trace.h"
 #include "closure.h"
 #include "config.h"
+#include "tnames.h"
 
 #define CJ_MAX_GROUPS 256
 #define CJ_NAME_MAX 256
@@ -98,7 +99,7 @@ struct request {
 	bool nss_hit;           /* ... valid: no lookup this time */
 	gid_t nss_groups[CJ_MAX_GROUPS]; /* getgrouplist()'s answer, unfiltered */
 	int nss_ngroups;        /* -1: not looked up */
-	char template_gen[32];  /* the template generation of a thin jail, "" */
+	char template_gen[CJ_TEMPLATE_GEN_MAX];  /* the template generation of a thin jail, "" */
 	char trusted[48];       /* where it lies inside the jail, for the check */
 	int template_tree;      /* bind mode: the clone of its tree, to mount */
 };

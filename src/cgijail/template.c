@@ -15,6 +15,7 @@
  * others): it is read while root, before chroot, like the jail root. */
 #include "cgijail.h"
 #include "safepath.h"
+#include "tnames.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,19 +27,6 @@
 
 #define MOUNT_POINT ".template"
 #define FARMS ".gens/"
-
-static bool gen_name_ok(const char *gen)
-{
-	size_t n = strlen(gen);
-
-	if (n < 2 || n >= sizeof ((struct request *)0)->template_gen || gen[0] != 'g')
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!((gen[i] >= '0' && gen[i] <= '9') || (gen[i] >= 'a' && gen[i] <= 'f') ||
-		      gen[i] == 'T' || gen[i] == 'Z' || gen[i] == '-'))
-			return false;
-	return true;
-}
 
 static bool root_only(int fd, mode_t type)
 {
@@ -92,7 +80,7 @@ static void prepare_bind(struct request *rq, int tfd)
 	ssize_t n = readlinkat(tfd, "current", rq->template_gen, sizeof rq->template_gen - 1);
 	int gfd, root;
 
-	if (n < 0 || (rq->template_gen[n] = '\0', !gen_name_ok(rq->template_gen)))
+	if (n < 0 || (rq->template_gen[n] = '\0', !cj_template_gen_ok(rq->template_gen)))
 		refuse(rq, CJ_TEMPLATE, "template %s has no current generation: cgijailctl template build %s",
 		       rq->pol.template_name, rq->pol.template_name);
 	if (fstatat(rq->jail_fd, MOUNT_POINT, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
@@ -120,7 +108,7 @@ static void prepare_link(struct request *rq, int tfd)
 	ssize_t n = readlinkat(rq->jail_fd, MOUNT_POINT, target, sizeof target - 1);
 
 	if (n < 0 || (target[n] = '\0', strncmp(target, FARMS, strlen(FARMS)) != 0) ||
-	    !gen_name_ok(target + strlen(FARMS)))
+	    !cj_template_gen_ok(target + strlen(FARMS)))
 		refuse(rq, CJ_TEMPLATE, "%s/%s is not a symlink to %sGEN: cgijailctl init --root %s "
 		       "--template %s --template-mode link", rq->jail, MOUNT_POINT, FARMS, rq->jail,
 		       rq->pol.template_name);

@@ -349,17 +349,28 @@ static pid_t temp_owner(const char *name)
 	return (pid_t)pid;
 }
 
+DIR *jfs_opendir(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!d && fd >= 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return d;
+}
+
 int jfs_sweep_temps(int dirfd)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), removed = 0;
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	DIR *d = jfs_opendir(dirfd);
 	struct dirent *de;
+	int removed = 0;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return 0;
-	}
 	while ((de = readdir(d))) {
 		pid_t pid = temp_owner(de->d_name);
 

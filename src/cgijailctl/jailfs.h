@@ -9,6 +9,7 @@
 #ifndef CTL_JAILFS_H
 #define CTL_JAILFS_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -70,6 +71,10 @@ int jfs_split(const char *path, char *parent, size_t plen, const char **last);
  * jfs_install() left (".NAME.cjctl-PID-N" of a process that is gone).
  * Returns how many were removed. */
 int jfs_sweep_temps(int dirfd);
+
+/* A readdir(3) stream of the directory DIRFD (O_PATH will do), on a
+ * descriptor of its own: DIRFD stays open. NULL with errno. */
+DIR *jfs_opendir(int dirfd);
 
 /* True when the two open regular files hold the same bytes. */
 bool jfs_same_content(int a, int b);

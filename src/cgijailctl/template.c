@@ -93,7 +93,7 @@ static int parse_args(int argc, char **argv, struct template_args *a)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		if (!tstore_name_ok(argv[i])) {
+		if (!cj_template_name_ok(argv[i])) {
 			fprintf(stderr, "cgijailctl template: '%s' is not a template name\n", argv[i]);
 			return -1;
 		}

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailfs.h"
 #include "tstore.h"
 
 #define MOUNT_POINT ".template"
@@ -49,16 +50,12 @@ static int farm_entry(int src, int dst, const char *name, int depth, struct thin
 
 static int farm_dir(int src, int dst, int depth, struct thin_result *r)
 {
-	int sfd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = sfd < 0 ? NULL : fdopendir(sfd);
+	DIR *d = jfs_opendir(src);
 	struct dirent *e;
 	int rc = 0;
 
-	if (!d) {
-		if (sfd >= 0)
-			close(sfd);
+	if (!d)
 		return -1;
-	}
 	while (rc == 0 && (e = readdir(d)))
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			rc = farm_entry(src, dst, e->d_name, depth, r);
@@ -257,17 +254,13 @@ static int wire_entry(int jdir, int gdir, const char *path, const char *name, in
 /* Symlinks of ours in JDIR whose name the generation no longer has. */
 static int unwire_stale(int jdir, int gdir, const char *path, struct thin_result *r)
 {
-	int fd = openat(jdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	DIR *d = jfs_opendir(jdir);
 	char prefix[4096], now[4096], where[4200];
 	struct dirent *e;
 	int rc = 0;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return -1;
-	}
 	snprintf(prefix, sizeof prefix, "%s%s", TARGET_ROOT, path);
 	while ((e = readdir(d))) {
 		ssize_t n = readlinkat(jdir, e->d_name, now, sizeof now - 1);
@@ -289,16 +282,12 @@ static int unwire_stale(int jdir, int gdir, const char *path, struct thin_result
 
 static int wire_dir(int jdir, int gdir, const char *path, int depth, struct thin_result *r)
 {
-	int fd = openat(gdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	DIR *d = jfs_opendir(gdir);
 	struct dirent *e;
 	int rc = 0;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return -1;
-	}
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
 		    (depth == 0 && (!strcmp(e->d_name, MOUNT_POINT) || !strcmp(e->d_name, FARMS))))
@@ -332,7 +321,7 @@ int thin_linked_gen(int jailfd, char *gen, size_t len)
 	if (n < 0)
 		return errno == EINVAL || errno == ENOENT ? 0 : -1;
 	target[n] = '\0';
-	if (strncmp(target, FARMS "/", sizeof FARMS) != 0 || !tstore_gen_ok(target + sizeof FARMS))
+	if (strncmp(target, FARMS "/", sizeof FARMS) != 0 || !cj_template_gen_ok(target + sizeof FARMS))
 		return 0;
 	snprintf(gen, len, "%s", target + sizeof FARMS);
 	return 1;

@@ -15,6 +15,7 @@
 
 #include "cj_build.h"
 #include "config.h"
+#include "jailfs.h"
 #include "jails.h"
 #include "safepath.h"
 
@@ -80,33 +81,6 @@ void tstore_close(struct tstore *s)
 	s->fd = -1;
 }
 
-bool tstore_name_ok(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n >= TSTORE_NAME_MAX || !((name[0] >= 'a' && name[0] <= 'z') ||
-						 (name[0] >= '0' && name[0] <= '9')))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
-		      name[i] == '.' || name[i] == '_' || name[i] == '-'))
-			return false;
-	return true;
-}
-
-bool tstore_gen_ok(const char *gen)
-{
-	size_t n = strlen(gen);
-
-	if (n < 2 || n >= TSTORE_GEN_MAX || gen[0] != 'g')
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!((gen[i] >= '0' && gen[i] <= '9') || (gen[i] >= 'a' && gen[i] <= 'f') ||
-		      gen[i] == 'T' || gen[i] == 'Z' || gen[i] == '-'))
-			return false;
-	return true;
-}
-
 /* Root-owned, not group/other-writable, a directory: what cgijail requires. */
 static bool safe_dir(int fd)
 {
@@ -120,7 +94,7 @@ int tstore_template(const struct tstore *s, const char *name, bool create, char 
 {
 	int fd;
 
-	if (!tstore_name_ok(name)) {
+	if (!cj_template_name_ok(name)) {
 		snprintf(why, len, "'%s' is not a template name (a-z, 0-9, '.', '_', '-')", name);
 		return -1;
 	}
@@ -154,7 +128,7 @@ int tstore_current(int tfd, char *gen, size_t len, char *why, size_t whylen)
 		return -1;
 	}
 	gen[n] = '\0';
-	if (!tstore_gen_ok(gen)) {
+	if (!cj_template_gen_ok(gen)) {
 		snprintf(why, whylen, "current -> %s: not a generation", gen);
 		return -1;
 	}
@@ -205,16 +179,12 @@ static int compare(const void *a, const void *b)
 /* The names of DIRFD's entries that PICK accepts, sorted. */
 static int list_dir(int dirfd, bool (*pick)(const char *), struct strlist *out)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	DIR *d = jfs_opendir(dirfd);
 	struct dirent *e;
 	int rc = 0;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return -1;
-	}
 	while ((e = readdir(d)))
 		if (pick(e->d_name) && strlist_add(out, e->d_name) < 0)
 			rc = -1;
@@ -236,12 +206,12 @@ int tstore_entries(int dirfd, struct strlist *names)
 
 int tstore_generations(int tfd, struct strlist *gens)
 {
-	return list_dir(tfd, tstore_gen_ok, gens);
+	return list_dir(tfd, cj_template_gen_ok, gens);
 }
 
 int tstore_templates(const struct tstore *s, struct strlist *names)
 {
-	return list_dir(s->fd, tstore_name_ok, names);
+	return list_dir(s->fd, cj_template_name_ok, names);
 }
 
 void tstore_new_gen(char *gen, size_t len)

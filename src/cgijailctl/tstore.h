@@ -18,9 +18,10 @@
 #include <stddef.h>
 
 #include "strlist.h"
+#include "tnames.h"
 
-#define TSTORE_NAME_MAX 64
-#define TSTORE_GEN_MAX 32
+#define TSTORE_NAME_MAX CJ_TEMPLATE_NAME_MAX
+#define TSTORE_GEN_MAX CJ_TEMPLATE_GEN_MAX
 
 struct tstore {
 	int fd;                 /* TDIR, O_PATH|O_DIRECTORY */
@@ -33,10 +34,7 @@ struct tstore {
 int tstore_open(struct tstore *s, const char *config, bool create, char *why, size_t len);
 void tstore_close(struct tstore *s);
 
-/* A valid template name: [a-z0-9][a-z0-9._-]*, at most 63 bytes. */
-bool tstore_name_ok(const char *name);
-/* A valid generation name: "g" and digits, 'T', 'Z', '-', hex. */
-bool tstore_gen_ok(const char *gen);
+/* Template and generation names: cj_template_name_ok(), cj_template_gen_ok() (tnames.h). */
 
 /* O_PATH fd of TDIR/NAME (made root 0755 with CREATE), checked root-owned
  * and not group/other-writable; -1 with WHY. */

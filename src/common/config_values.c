@@ -2,6 +2,7 @@
  * 0, or -1 with the reason in WHY; none keeps state. */
 #include "config_values.h"
 #include "strutil.h"
+#include "tnames.h"
 
 #include <limits.h>
 #include <sched.h>
@@ -304,15 +305,10 @@ int cv_template(const char *v, char *out, size_t outlen, char *why, size_t len)
 		out[0] = '\0';
 		return 0;
 	}
-	if (n == 0 || n >= outlen || n > 63 || !((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= '0' && v[0] <= '9')))
-		goto bad;
-	for (size_t i = 0; i < n; i++)
-		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '.' ||
-		      v[i] == '_' || v[i] == '-'))
-			goto bad;
-	memcpy(out, v, n + 1);
-	return 0;
-bad:
+	if (cj_template_name_ok(v) && n < outlen) {
+		memcpy(out, v, n + 1);
+		return 0;
+	}
 	snprintf(why, len, "'%s' is not none or a template name (a-z, 0-9, '.', '_', '-'; at most 63)", v);
 	return -1;
 }
