@@ -1,5 +1,7 @@
 #include "strlist.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,22 @@ bool strlist_has(const struct strlist *l, const char *s)
 		if (strcmp(l->v[i], s) == 0)
 			return true;
 	return false;
+}
+
+int strlist_addf(struct strlist *l, const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -1;
+	rc = strlist_add(l, s);
+	free(s);
+	return rc;
 }
 
 int strlist_add_unique(struct strlist *l, const char *s)

@@ -12,6 +12,8 @@ struct strlist {
 
 /* Append a copy of S; -1 on ENOMEM. */
 int strlist_add(struct strlist *l, const char *s);
+/* Append the string FMT formats; -1 on ENOMEM. */
+int strlist_addf(struct strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append a copy of S unless the list already holds it. */
 int strlist_add_unique(struct strlist *l, const char *s);
 bool strlist_has(const struct strlist *l, const char *s);

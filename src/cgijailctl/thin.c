@@ -19,17 +19,6 @@
 #define TARGET_ROOT "/.template"
 #define MAX_DEPTH 32
 
-static void note(struct thin_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct thin_result *r, const char *fmt, ...)
-{
-	char buf[8400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	(void)strlist_add(&r->changed, buf);
-}
 
 static int open_dir_at(int dirfd, const char *name)
 {
@@ -149,7 +138,7 @@ static int build_farm(int jailfd, int genroot, const char *gen, struct thin_resu
 	}
 	close(farms);
 	if (rc == 0) {
-		note(r, "linked /%s/%s", FARMS, gen);
+		(void)strlist_addf(&r->changed, "linked /%s/%s", FARMS, gen);
 		return 0;
 	}
 fail:
@@ -178,7 +167,7 @@ static int point_at_farm(int jailfd, const char *gen, struct thin_result *r, cha
 	if (symlinkat(target, jailfd, MOUNT_POINT ".tmp") < 0 ||
 	    renameat(jailfd, MOUNT_POINT ".tmp", jailfd, MOUNT_POINT) < 0 || fsync_dir(jailfd) < 0)
 		goto fail;
-	note(r, "made /%s -> %s", MOUNT_POINT, target);
+	(void)strlist_addf(&r->changed, "made /%s -> %s", MOUNT_POINT, target);
 	return 0;
 fail:
 	snprintf(why, len, "/%s: %s", MOUNT_POINT, strerror(errno));
@@ -204,7 +193,7 @@ static int make_mount_point(int jailfd, struct thin_result *r, char *why, size_t
 		snprintf(why, len, "/%s: %s", MOUNT_POINT, strerror(errno));
 		return -1;
 	}
-	note(r, "made /%s (%s)", MOUNT_POINT, "the mount point of the template");
+	(void)strlist_addf(&r->changed, "made /%s (%s)", MOUNT_POINT, "the mount point of the template");
 	return 0;
 }
 
@@ -231,7 +220,7 @@ static int wire_entry(int jdir, int gdir, const char *path, const char *name, in
 	if (fstatat(jdir, name, &js, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT || symlinkat(target, jdir, name) < 0)
 			return -1;
-		note(r, "made %s -> %s", where, target);
+		(void)strlist_addf(&r->changed, "made %s -> %s", where, target);
 		return 0;
 	}
 	/* Ours already, or the jail's own. */
@@ -274,7 +263,7 @@ static int unwire_stale(int jdir, int gdir, const char *path, struct thin_result
 		if (unlinkat(jdir, e->d_name, 0) < 0)
 			rc = -1;
 		else
-			note(r, "removed %s -> %s", where, now);
+			(void)strlist_addf(&r->changed, "removed %s -> %s", where, now);
 	}
 	closedir(d);
 	return rc;
@@ -345,7 +334,7 @@ int thin_drop_old_farms(int jailfd, struct thin_result *r)
 		if (tstore_remove_tree(fd, farms.v[i]) < 0)
 			rc = -1;
 		else
-			note(r, "removed %s%s", where, "");
+			(void)strlist_addf(&r->changed, "removed %s%s", where, "");
 	}
 	strlist_free(&farms);
 	close(fd);

@@ -19,17 +19,6 @@
 #include "template.h"
 #include "thin.h"
 
-static void line(struct strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void line(struct strlist *l, const char *fmt, ...)
-{
-	char buf[8400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	(void)strlist_add(l, buf);
-}
 
 /* The names given, or every template of the store. */
 static int names_of(const struct template_args *a, const struct tstore *s, struct strlist *out)
@@ -74,13 +63,14 @@ static int check_generation(const struct tstore *s, const char *name, const char
 	if (rootfd < 0 || jail_programs(rootfd, &programs) < 0 ||
 	    checkas_customer("nobody", &u, &as, why, sizeof why) < 0 ||
 	    !(errs = calloc(programs.n + 1, sizeof *errs))) {
-		line(&rep->errors, "%s: %s%s", root, rootfd < 0 ? strerror(errno) : "cannot list its programs", "");
+		(void)strlist_addf(&rep->errors, "%s: %s", root,
+				   rootfd < 0 ? strerror(errno) : "cannot list its programs");
 		goto out;
 	}
 	job.paths = programs.v;
 	job.n = programs.n;
 	if (checkas_run(as, &job, errs, &creport, why, sizeof why) < 0) {
-		line(&rep->errors, "%s: %s%s", root, why, "");
+		(void)strlist_addf(&rep->errors, "%s: %s", root, why);
 		goto out;
 	}
 	for (size_t i = 0; i < creport.n_problems; i++) {
@@ -89,9 +79,10 @@ static int check_generation(const struct tstore *s, const char *name, const char
 
 		snprintf(what, sizeof what, "%s: %s%s%s", cl_kind_name(p->kind), p->object,
 			 p->needed_by[0] ? " needed by " : "", p->needed_by);
-		line(&rep->errors, "%s/%s: %s", name, gen, what);
+		(void)strlist_addf(&rep->errors, "%s/%s: %s", name, gen, what);
 	}
-	line(&rep->lines, "%s/%s: %s programs checked", name, gen, creport.n_problems ? "not all" : "all");
+	(void)strlist_addf(&rep->lines, "%s/%s: %s programs checked", name, gen,
+			   creport.n_problems ? "not all" : "all");
 	rc = creport.n_problems ? 1 : 0;
 out:
 	free(errs);
@@ -114,10 +105,11 @@ int template_check(struct template_args *a, const struct tstore *s)
 		int tfd = tstore_template(s, names.v[i], false, why, sizeof why), rc;
 
 		if (tfd < 0 || tstore_current(tfd, gen, sizeof gen, why, sizeof why) != 1) {
-			line(&rep.errors, "%s: %s%s", names.v[i], tfd < 0 ? why : "no current generation", "");
+			(void)strlist_addf(&rep.errors, "%s: %s", names.v[i], tfd < 0 ? why : "no current generation");
 			status = CTL_ERROR;
 		} else if (!tstore_verified(tfd, gen)) {
-			line(&rep.errors, "%s: the current generation %s has no verdict%s", names.v[i], gen, "");
+			(void)strlist_addf(&rep.errors, "%s: the current generation %s has no verdict",
+					   names.v[i], gen);
 			status = CTL_PROBLEMS;
 		} else {
 			(void)tbuild_read_spec(tfd, gen, &profiles, &deep);
@@ -147,13 +139,14 @@ static int refresh_one(struct template_args *a, const struct tstore *s, const ch
 	int tfd = tstore_template(s, name, false, why, sizeof why), rc = CTL_OK, same;
 
 	if (tfd < 0 || tstore_current(tfd, gen, sizeof gen, why, sizeof why) != 1) {
-		line(&rep->errors, "%s: %s%s", name, tfd < 0 ? why : "no current generation to refresh", "");
+		(void)strlist_addf(&rep->errors, "%s: %s", name,
+				   tfd < 0 ? why : "no current generation to refresh");
 		rc = CTL_ERROR;
 		goto out;
 	}
 	same = tbuild_host_unchanged(tfd, gen, why, sizeof why);
 	if (same == 1) {
-		line(&rep->lines, "%s: %s is as the host's files%s", name, gen, "");
+		(void)strlist_addf(&rep->lines, "%s: %s is as the host's files%s", name, gen, "");
 		if (!a->dry_run && template_switch_jails(a, s, name, gen, rep) < 0)
 			rc = CTL_ERROR;
 		goto out;
@@ -161,7 +154,7 @@ static int refresh_one(struct template_args *a, const struct tstore *s, const ch
 	if (same < 0)
 		snprintf(why, sizeof why, "%s has no manifest", gen);
 	if (a->dry_run || tbuild_read_spec(tfd, gen, &profiles, &deep) < 0) {
-		line(a->dry_run ? &rep->lines : &rep->errors, "%s: %s: %s", name, why,
+		(void)strlist_addf(a->dry_run ? &rep->lines : &rep->errors, "%s: %s: %s", name, why,
 		     a->dry_run ? "a new generation would be built" : "its spec cannot be read");
 		rc = a->dry_run ? CTL_PROBLEMS : CTL_ERROR;
 		goto out;
@@ -171,15 +164,16 @@ static int refresh_one(struct template_args *a, const struct tstore *s, const ch
 	struct tbuild_opts o = { name, &profiles, a->profiles_dir, deep };
 	rc = tbuild_generation(s, &o, &r);
 	if (rc == CTL_OK) {
-		line(&rep->lines, "%s: %s, so %s was built and is current", name, why, r.gen);
+		(void)strlist_addf(&rep->lines, "%s: %s, so %s was built and is current", name, why, r.gen);
 		if (template_switch_jails(a, s, name, r.gen, rep) < 0)
 			rc = CTL_ERROR;
 	} else {
-		line(&rep->errors, "%s: %s; the new generation did not pass, %s stays current", name, why, gen);
+		(void)strlist_addf(&rep->errors, "%s: %s; the new generation did not pass, %s stays current",
+				   name, why, gen);
 		for (size_t i = 0; i < r.problems.n; i++)
-			line(&rep->errors, "%s: %s%s", name, r.problems.v[i], "");
+			(void)strlist_addf(&rep->errors, "%s: %s", name, r.problems.v[i]);
 		for (size_t i = 0; i < r.errors.n; i++)
-			line(&rep->errors, "%s: %s%s", name, r.errors.v[i], "");
+			(void)strlist_addf(&rep->errors, "%s: %s", name, r.errors.v[i]);
 	}
 out:
 	tbuild_result_free(&r);
@@ -282,7 +276,7 @@ static int gc_one(struct template_args *a, const struct tstore *s, const char *n
 
 	if (tfd < 0 || (lock = lock_template(tfd)) < 0 || tstore_current(tfd, cur, sizeof cur, why, sizeof why) < 0 ||
 	    tstore_generations(tfd, &gens) < 0) {
-		line(&rep->errors, "%s: %s%s", name, tfd < 0 ? why : strerror(errno), "");
+		(void)strlist_addf(&rep->errors, "%s: %s", name, tfd < 0 ? why : strerror(errno));
 		rc = CTL_ERROR;
 	}
 	for (size_t i = 0; rc == CTL_OK && i < gens.n; i++) {
@@ -291,14 +285,14 @@ static int gc_one(struct template_args *a, const struct tstore *s, const char *n
 		if (!strcmp(g, cur))
 			continue;
 		if (switched_just_now(tfd) || linked_by_a_jail(a, name, g) || mounted_somewhere(name, g)) {
-			line(&rep->lines, "%s/%s: kept (in use)%s", name, g, "");
+			(void)strlist_addf(&rep->lines, "%s/%s: kept (in use)%s", name, g, "");
 			continue;
 		}
 		if (!a->dry_run && tstore_remove_tree(tfd, g) < 0) {
-			line(&rep->errors, "%s/%s: %s", name, g, strerror(errno));
+			(void)strlist_addf(&rep->errors, "%s/%s: %s", name, g, strerror(errno));
 			rc = CTL_ERROR;
 		} else {
-			line(&rep->lines, "%s/%s: %s", name, g, a->dry_run ? "would be removed" : "removed");
+			(void)strlist_addf(&rep->lines, "%s/%s: %s", name, g, a->dry_run ? "would be removed" : "removed");
 		}
 	}
 	strlist_free(&gens);
