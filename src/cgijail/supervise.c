@@ -39,20 +39,20 @@ void lookup_supervisor_user(struct request *rq)
 	if (rq->nss_hit && rq->nss.sv_uid) {
 		rq->sv_uid = (uid_t)rq->nss.sv_uid;
 		rq->sv_gid = (gid_t)rq->nss.sv_gid;
-		return;
-	}
-	pw = getpwnam(name);
-	if (!pw)
+	} else if ((pw = getpwnam(name))) {
+		rq->sv_uid = pw->pw_uid;
+		rq->sv_gid = pw->pw_gid;
+	} else {
 		refuse(rq, CJ_SUPERVISOR, "no user %s for the supervisor of timeout or namespaces = pid; "
 		       "create it (adduser --system --group --no-create-home %s) or set supervisor_user",
 		       name, name);
-	if (pw->pw_uid == 0 || pw->pw_gid == 0 || pw->pw_uid >= rq->cfg.min_uid ||
-	    pw->pw_uid == rq->caller_uid)
+	}
+	/* Against this request's config, whether NSS or its kept answers
+	 * (nsscache.c) gave the ids: min_uid may have changed since. */
+	if (rq->sv_uid == 0 || rq->sv_gid == 0 || rq->sv_uid >= rq->cfg.min_uid || rq->sv_uid == rq->caller_uid)
 		refuse(rq, CJ_SUPERVISOR, "supervisor_user %s (uid %lu, gid %lu) must be a system user of "
 		       "its own: not root, below min_uid %lu, not the caller %s", name,
-		       (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid, rq->cfg.min_uid, rq->caller);
-	rq->sv_uid = pw->pw_uid;
-	rq->sv_gid = pw->pw_gid;
+		       (unsigned long)rq->sv_uid, (unsigned long)rq->sv_gid, rq->cfg.min_uid, rq->caller);
 	passed(rq, "supervisor", "runs as %s (uid %lu), which no CGI and not %s can signal", name,
 	       (unsigned long)rq->sv_uid, rq->caller);
 }

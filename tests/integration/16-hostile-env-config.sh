@@ -158,10 +158,11 @@ H_EXTRA="caller =" h_conf
 cfg_refused "caller empty (never 'any caller')" CJ_CONFIG_VALUE 'caller is empty'
 H_JAIL="jail_root =" h_conf
 cfg_refused "jail_root empty means no jail, never the host's /: refused by require_jail" CJ_NO_JAIL 'no jail_root for cjhenv'
-H_EXTRA=$'min_uid = 1000\nmin_uid = 1' h_conf
+# (Both above the supervisor's system uid: a bind-mode thin jail has one.)
+H_EXTRA=$'min_uid = 1000\nmin_uid = 2000' h_conf
 reset_run; req
-h_safe "config: a key given twice (min_uid 1000, then 1): the run uses one of them and -V shows which" \
-	'ran && CJ_AS=root cj_run "$D" -V && grep -qE "^min_uid = (1|1000)$" <<<"$CJ_OUT"'
+h_safe "config: a key given twice (min_uid 1000, then 2000): the run uses one of them and -V shows which" \
+	'ran && CJ_AS=root cj_run "$D" -V && grep -qE "^min_uid = (1000|2000)$" <<<"$CJ_OUT"'
 h_conf_reset
 h_report
 tap_end

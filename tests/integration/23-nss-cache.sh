@@ -91,4 +91,21 @@ cj_run "$(cj_bin "$U")" -V
 cj_expect "-V shows nss_cache_ttl" '[ "$CJ_RC" = 0 ] && grep -qx "nss_cache_ttl = 60" <<<"$CJ_OUT"'
 rm -f -- $(records)
 
+# Kept answers are only answers: every check of the config still applies.
+# The supervisor's user (a timeout needs one) kept from a request under
+# min_uid 1000 is refused once min_uid falls to its uid or below.
+settle
+write_conf "timeout = 30"
+dry
+dry
+cj_expect "a request with a supervisor: its user's ids kept with the answers" \
+	'[ "$CJ_RC" = 0 ] && grep -qE "^  ok +nss " <<<"$CJ_OUT" && grep -qE "^  ok +supervisor +runs as" <<<"$CJ_OUT"'
+sv_uid=$(id -u "$CJ_SV_USER")
+write_conf "timeout = 30" "min_uid = $sv_uid"
+dry
+cj_expect "... then min_uid $sv_uid (the supervisor's uid): refused though the answers are kept (CJ_SUPERVISOR)" \
+	'[ "$CJ_RC" = "$(cj_code CJ_SUPERVISOR)" ] && grep -qE "^  ok +nss " <<<"$CJ_OUT" &&
+	 grep -q "below min_uid $sv_uid" <<<"$CJ_OUT$CJ_ERR"'
+rm -f -- $(records)
+
 tap_end
