@@ -11,16 +11,19 @@
 #include <sys/socket.h>
 
 /* One denial: a call, and optionally "argument ARG, masked, equals VALUE",
- * or (ONLY_0_OR_QUERY) "argument ARG is neither 0 nor 0xffffffff". */
+ * or (ONLY_0_OR_QUERY) "argument ARG is neither 0 nor 0xffffffff". The
+ * names are held, not pointed to: a table of pointers is relocated, so
+ * written, when every request starts; this one is read-only data that a
+ * request loading a prebuilt filter never touches. */
 struct denial {
-	const char *name;
+	char name[24];
 	unsigned arg;
 	enum { ANY, MASKED, ONLY_0_OR_QUERY } how;
 	scmp_datum_t mask, value;
 };
 
 struct deny_group {
-	const char *why;
+	char why[96];
 	struct denial calls[24];
 };
 
@@ -137,7 +140,7 @@ scmp_filter_ctx seccomp_rules_build(uint32_t deny, bool kill)
 	for (int g = 0; g < SG_COUNT; g++) {
 		if (!(deny & SG_BIT(g)))
 			continue;
-		for (const struct denial *d = groups[g].calls; d->name; d++)
+		for (const struct denial *d = groups[g].calls; d->name[0]; d++)
 			if (add_denial(ctx, action, d) < 0)
 				goto fail;
 	}
@@ -152,7 +155,7 @@ void seccomp_rules_print(FILE *out, uint32_t deny)
 	for (int g = 0; g < SG_COUNT; g++) {
 		fprintf(out, "seccomp.%s = %s", cj_seccomp_group_name(g),
 			deny & SG_BIT(g) ? "denied:" : "allowed:");
-		for (const struct denial *d = groups[g].calls; d->name; d++)
+		for (const struct denial *d = groups[g].calls; d->name[0]; d++)
 			if (d == groups[g].calls || strcmp(d->name, d[-1].name) != 0)
 				fprintf(out, " %s", d->name);
 		fprintf(out, "  (%s)\n", groups[g].why);
