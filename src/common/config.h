@@ -59,6 +59,10 @@ struct cj_config {
 	size_t n_user_names;
 };
 
+/* A [user:NAME] section is named USER_PREFIX NAME. */
+#define USER_PREFIX "user:"
+#define USER_PREFIX_LEN 5
+
 /* The longest user name a [user:NAME] section can be looked up for. */
 #define CJ_USER_SECTION_MAX 256
 

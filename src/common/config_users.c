@@ -15,9 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define USER_PREFIX "user:"
-#define USER_PREFIX_LEN 5
-
 static char ascii_lower(char c)
 {
 	if (c >= 'A' && c <= 'Z')

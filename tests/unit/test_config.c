@@ -337,6 +337,51 @@ static void user_policy_fails_closed(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* Thousands of customers, each with a section: every one applied and
+ * checked (the last one's escape is found), each user gets its own. */
+static void many_user_sections(void **state)
+{
+	enum { USERS = 3000 };
+	size_t cap = (size_t)USERS * 64 + 64, used;
+	char *text = malloc(cap);
+	struct cj_policy p;
+
+	(void)state;
+	assert_non_null(text);
+	used = (size_t)snprintf(text, cap, "[cgijail]\nnamespaces = pid\n");
+	for (int i = 0; i < USERS; i++)
+		used += (size_t)snprintf(text + used, cap - used, "[user:c%04d]\ntimeout = %d\nnice = 1\n", i,
+					 i + 1);
+	assert_int_equal(parse(text), CJ_OK);
+	assert_int_equal(cj_policy_for_user(&cfg, "c0000", &p), 0);
+	assert_int_equal(p.timeout, 1);
+	assert_int_equal(cj_policy_for_user(&cfg, "c2999", &p), 0);
+	assert_int_equal(p.timeout, 3000);
+	assert_int_equal(p.nice, 1);
+	snprintf(text + used, cap - used, "[user:last]\nnamespaces = mount\n");
+	assert_int_equal(parse(text), CJ_CONFIG_ESCAPE);
+	assert_non_null(strstr(why, "[user:last] namespaces = mount without pid"));
+	free(text);
+}
+
+/* A section opened again after another one: its keys apply together, and
+ * it is checked whole, as when they stand in one place. */
+static void user_section_opened_twice(void **state)
+{
+	struct cj_policy p;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\nnamespaces = pid\n[user:bob]\ntemplate = py\n"
+			       "[user:carol]\ntimeout = 4\n[user:bob]\nnamespaces = pid,mount\n"), CJ_OK);
+	assert_int_equal(cj_policy_for_user(&cfg, "bob", &p), 0);
+	assert_string_equal(p.template_name, "py");
+	assert_int_equal(p.namespaces, CLONE_NEWPID | CLONE_NEWNS);
+	assert_int_equal(cj_policy_for_user(&cfg, "carol", &p), 0);
+	assert_int_equal(p.timeout, 4);
+	expect_value_error("[user:bob]\ntimeout = 1\n[user:carol]\ntimeout = 4\n[user:bob]\nnice = loud\n",
+			   "[user:bob] nice");
+}
+
 /* Thin jails: template, template_mode, template_dir. */
 static void template_keys(void **state)
 {
@@ -395,6 +440,8 @@ int main(void)
 		cmocka_unit_test_teardown(user_sections_match_exactly, teardown),
 		cmocka_unit_test_teardown(configs_that_escape_are_refused, teardown),
 		cmocka_unit_test_teardown(user_policy_fails_closed, teardown),
+		cmocka_unit_test_teardown(many_user_sections, teardown),
+		cmocka_unit_test_teardown(user_section_opened_twice, teardown),
 		cmocka_unit_test_teardown(template_keys, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
