@@ -384,6 +384,15 @@ static int apply_all_sections(struct cj_config *cfg, dictionary *d, char *why, s
 	return code != CJ_OK ? code : refuse_sectionless_keys(d, keys_checked, why, len);
 }
 
+/* What only the parse needs. */
+static void free_parse_state(struct cj_config *cfg)
+{
+	if (cfg->dict)
+		iniparser_freedict(cfg->dict);
+	cfg->dict = NULL;
+	cj_user_sections_free(cfg);
+}
+
 int cj_config_parse(struct cj_config *cfg, const char *path, char *why, size_t whylen)
 {
 	dictionary *d;
@@ -402,9 +411,12 @@ int cj_config_parse(struct cj_config *cfg, const char *path, char *why, size_t w
 	}
 	cfg->dict = d;
 	code = apply_all_sections(cfg, d, why, whylen);
-	if (code != CJ_OK)
-		return code;
-	return cj_user_sections_read(cfg, path, why, whylen);
+	if (code == CJ_OK)
+		code = cj_user_sections_read(cfg, path, why, whylen);
+	if (code == CJ_OK)
+		code = cj_user_table_build(cfg, why, whylen);
+	free_parse_state(cfg);
+	return code;
 }
 
 int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t whylen)
@@ -435,35 +447,28 @@ int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t wh
 
 int cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out)
 {
-	char sec[CJ_USER_SECTION_MAX + 8], why[256];
-	const dictionary *d = cfg->dict;
-	size_t seclen;
+	struct cj_user_keys it;
+	const char *key, *value;
+	char why[256];
 
 	*out = cfg->defaults;
-	if (!d || !cj_user_section_of(cfg, user, sec, sizeof sec))
+	if (!cj_user_table_find(cfg, user, &it))
 		return 0;
-	seclen = strlen(sec);
-	for (int i = 0; i < d->size; i++) {
-		const char *key = key_of_section(d, i, sec, seclen);
-		int lim;
-
-		if (!key || !d->val[i])
-			continue;
+	while (cj_user_table_next(&it, &key, &value)) {
 		/* Validated when the file was loaded, over the same defaults. */
-		lim = cv_find_limit(key);
-		if ((lim >= 0 ? cv_limit(d->val[i], &out->limits[lim], why, sizeof why)
-			      : set_policy_key(out, key, d->val[i], why, sizeof why)) != 0)
+		int lim = cv_find_limit(key);
+
+		if ((lim >= 0 ? cv_limit(value, &out->limits[lim], why, sizeof why)
+			      : set_policy_key(out, key, value, why, sizeof why)) != 0)
 			return -1;
 	}
-	return 0;
+	return it.broken ? -1 : 0;
 }
 
 void cj_config_free(struct cj_config *cfg)
 {
-	if (cfg->dict)
-		iniparser_freedict(cfg->dict);
-	cfg->dict = NULL;
-	cj_user_sections_free(cfg);
+	free_parse_state(cfg);
+	cj_user_table_free(cfg);
 }
 
 static void print_limit(FILE *out, const char *name, const struct cj_limit *l)

@@ -54,7 +54,10 @@ struct cj_config {
 	char template_dir[PATH_MAX]; /* the template store */
 	bool syslog;
 	struct cj_policy defaults;
-	void *dict;                /* iniparser dictionary, for [user:NAME] */
+	char *users;               /* the [user:NAME] sections (config_table.c); NULL: none */
+	size_t users_size;
+	/* While the file is parsed only: */
+	void *dict;                /* iniparser's dictionary */
 	char **user_names;         /* the NAMEs of [user:NAME] as written, sorted */
 	size_t n_user_names;
 };
@@ -82,9 +85,22 @@ int cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_
 /* config_users.c: the [user:NAME] sections as written (iniparser folds case).
  * Read PATH's section lines into CFG; returns CJ_OK or an exit code. */
 int cj_user_sections_read(struct cj_config *cfg, const char *path, char *why, size_t len);
-/* iniparser's name of USER's section into SEC; false when USER has none. */
-bool cj_user_section_of(const struct cj_config *cfg, const char *user, char *sec, size_t len);
 void cj_user_sections_free(struct cj_config *cfg);
+
+/* config_table.c: the [user:NAME] sections of a parsed file as one block
+ * (cfg->users), and the keys of one user's section. */
+int cj_user_table_build(struct cj_config *cfg, char *why, size_t len);
+/* A block read back from elsewhere: every offset and string inside it. */
+bool cj_user_table_valid(const char *table, size_t size);
+struct cj_user_keys {
+	const char *at, *end;
+	bool broken;
+};
+/* USER's section, the name matched exactly; false when USER has none. */
+bool cj_user_table_find(const struct cj_config *cfg, const char *user, struct cj_user_keys *it);
+/* Its next key and value, in file order; false at the end (or BROKEN). */
+bool cj_user_table_next(struct cj_user_keys *it, const char **key, const char **value);
+void cj_user_table_free(struct cj_config *cfg);
 
 void cj_config_free(struct cj_config *cfg);
 

@@ -15,13 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-static char ascii_lower(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		c = (char)(c - 'A' + 'a');
-	return c;
-}
-
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -229,26 +222,6 @@ int cj_user_sections_read(struct cj_config *cfg, const char *path, char *why, si
 	    require_same_sections(cfg, why, len) < 0)
 		return CJ_CONFIG_VALUE;
 	return CJ_OK;
-}
-
-bool cj_user_section_of(const struct cj_config *cfg, const char *user, char *sec, size_t len)
-{
-	const char *key = user;
-	char *const *found;
-	size_t i;
-
-	if (!cfg->n_user_names)
-		return false;
-	found = bsearch(&key, cfg->user_names, cfg->n_user_names, sizeof *cfg->user_names,
-			compare_names);
-	if (!found || strlen(user) + USER_PREFIX_LEN >= len)
-		return false;
-	/* iniparser's name for it: folded to lower case (ASCII, as its strlwc). */
-	memcpy(sec, USER_PREFIX, USER_PREFIX_LEN);
-	for (i = 0; user[i]; i++)
-		sec[USER_PREFIX_LEN + i] = ascii_lower(user[i]);
-	sec[USER_PREFIX_LEN + i] = '\0';
-	return true;
 }
 
 void cj_user_sections_free(struct cj_config *cfg)

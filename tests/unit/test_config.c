@@ -382,6 +382,63 @@ static void user_section_opened_twice(void **state)
 			   "[user:bob] nice");
 }
 
+/* The user sections' block (config_table.c), as cgijail may read it back
+ * from its cache: a block cut short or with an offset out of it is
+ * refused, and one that passes is walked within its bounds. */
+static void user_table_read_back(void **state)
+{
+	struct cj_config copy;
+	struct cj_user_keys it;
+	const char *k, *v;
+	char *t;
+	size_t size;
+	uint32_t bad = 0xfffffff0U;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\nnamespaces = pid\n[user:bob]\ntimeout = 3\nnice = 2\n"
+			       "[user:Carol]\ntimeout = 4\n"), CJ_OK);
+	size = cfg.users_size;
+	assert_true(cj_user_table_valid(cfg.users, size));
+	/* Every prefix, in a buffer of exactly its size (ASan sees a read past it). */
+	for (size_t cut = 0; cut < size; cut++) {
+		t = malloc(cut ? cut : 1);
+		assert_non_null(t);
+		memcpy(t, cfg.users, cut);
+		copy = cfg;
+		copy.users = t;
+		copy.users_size = cut;
+		if (cj_user_table_valid(t, cut))
+			for (int u = 0; u < 2; u++)
+				if (cj_user_table_find(&copy, u ? "Carol" : "bob", &it))
+					while (cj_user_table_next(&it, &k, &v))
+						assert_true(v < t + cut);
+		free(t);
+	}
+	t = malloc(size);
+	assert_non_null(t);
+	memcpy(t, cfg.users, size);
+	memcpy(t + sizeof(uint32_t), &bad, sizeof bad);
+	assert_false(cj_user_table_valid(t, size));
+	memcpy(t, &bad, sizeof bad);
+	assert_false(cj_user_table_valid(t, size));
+	/* A pair whose value would lie past the end: BROKEN, not read past it. */
+	memcpy(t, cfg.users, size);
+	copy = cfg;
+	copy.users = t;
+	copy.users_size = size;
+	assert_true(cj_user_table_find(&copy, "Carol", &it));
+	assert_true(cj_user_table_next(&it, &k, &v));
+	assert_string_equal(k, "timeout");
+	assert_string_equal(v, "4");
+	assert_false(cj_user_table_next(&it, &k, &v));
+	assert_false(it.broken);
+	assert_false(cj_user_table_find(&copy, "carol", &it));
+	assert_true(cj_user_table_find(&copy, "bob", &it));
+	it.end = it.at + strlen("timeout") + 1;
+	assert_true(cj_user_table_next(&it, &k, &v) == false && it.broken);
+	free(t);
+}
+
 /* Thin jails: template, template_mode, template_dir. */
 static void template_keys(void **state)
 {
@@ -441,6 +498,7 @@ int main(void)
 		cmocka_unit_test_teardown(configs_that_escape_are_refused, teardown),
 		cmocka_unit_test_teardown(user_policy_fails_closed, teardown),
 		cmocka_unit_test_teardown(many_user_sections, teardown),
+		cmocka_unit_test_teardown(user_table_read_back, teardown),
 		cmocka_unit_test_teardown(user_section_opened_twice, teardown),
 		cmocka_unit_test_teardown(template_keys, teardown),
 	};
