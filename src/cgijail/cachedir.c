@@ -1,8 +1,9 @@
 /* CJ_CACHE_DIR, the root-owned directory of what cgijail keeps between
- * requests (NSS's answers, the check's verdicts): walked and checked once
- * per request, then used by descriptor, and closed before the jail is
- * entered -- no directory of the host stays open once the process is in
- * the jail, where code that reads the customer's files runs. */
+ * requests (the parsed config, NSS's answers, the check's verdicts):
+ * walked and checked once per request, then used by descriptor, and closed
+ * before the jail is entered -- no directory of the host stays open once
+ * the process is in the jail, where code that reads the customer's files
+ * runs. */
 #include "cgijail.h"
 #include "cj_build.h"
 #include "safepath.h"
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int cache_dir(struct request *rq, bool create, char *why, size_t whylen)
@@ -40,4 +42,16 @@ void close_cache_dir(struct request *rq)
 	if (rq->cache_dir_fd >= 0)
 		close(rq->cache_dir_fd);
 	rq->cache_dir_fd = -1;
+}
+
+/* What was read from a file that changed this lately is not kept: a second
+ * change in the same tick of the file system's clock could leave its times
+ * as they are. */
+#define RACY_SECONDS 2
+
+bool changed_lately(const struct stat *st)
+{
+	time_t now = time(NULL);
+
+	return now - st->st_ctime < RACY_SECONDS || now - st->st_mtime < RACY_SECONDS;
 }

@@ -25,18 +25,13 @@
 
 #define NSS_MAGIC 0x636a6e73u /* "cjns" */
 #define NSS_VERSION 2
-/* Not stored when a file it depends on changed this recently: a later
- * change in the same tick of the file system's clock could leave its times
- * as they were. */
-#define RACY_SECONDS 2
 
 static const char *const sources[CJ_NSS_SOURCES] = { "/etc/passwd", "/etc/group",
 						      "/etc/nsswitch.conf" };
 
-/* Their identities now; RACY when one changed within RACY_SECONDS. */
+/* Their identities now; RACY when one changed lately. */
 static void sources_now(struct cl_trace_rec *src, bool *racy)
 {
-	time_t now = time(NULL);
 	struct stat st;
 
 	memset(src, 0, sizeof(struct cl_trace_rec) * CJ_NSS_SOURCES);
@@ -45,7 +40,7 @@ static void sources_now(struct cl_trace_rec *src, bool *racy)
 		if (stat(sources[i], &st) < 0)
 			continue;
 		cl_trace_rec_set(&src[i], &st);
-		*racy |= now - st.st_ctime < RACY_SECONDS || now - st.st_mtime < RACY_SECONDS;
+		*racy |= changed_lately(&st);
 	}
 }
 

@@ -189,6 +189,8 @@ static int apply_key(struct cj_config *cfg, enum section_kind kind, const char *
 	else if (kind == SEC_USER)
 		rc = lim >= 0 ? cv_limit(v, &policy->limits[lim], reason, sizeof reason)
 			      : set_policy_key(policy, key, v, reason, sizeof reason);
+	if (rc == 0 && !strcmp(key, "seccomp") && v[0] == '/')
+		cfg->reads_other_files = true;
 	if (rc == 1)
 		snprintf(why, len, "unknown key '%s' in [%s]", key, sec);
 	else if (rc < 0)
@@ -419,10 +421,27 @@ int cj_config_parse(struct cj_config *cfg, const char *path, char *why, size_t w
 	return code;
 }
 
-int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t whylen)
+#define TERMINATE(field) ((field)[sizeof(field) - 1] = '\0')
+
+void cj_config_terminate_strings(struct cj_config *cfg)
+{
+	struct cj_policy *p = &cfg->defaults;
+
+	TERMINATE(cfg->caller);
+	TERMINATE(cfg->supervisor_user);
+	TERMINATE(cfg->log);
+	TERMINATE(cfg->template_dir);
+	TERMINATE(p->jail_root);
+	TERMINATE(p->docroot);
+	TERMINATE(p->userdir);
+	TERMINATE(p->safe_path);
+	TERMINATE(p->seccomp_name);
+	TERMINATE(p->template_name);
+}
+
+int cj_config_open(struct cj_config *cfg, const char *path, struct stat *st, char *why, size_t whylen)
 {
 	char reason[512];
-	struct stat st;
 	int fd;
 
 	set_defaults(cfg);
@@ -436,13 +455,21 @@ int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t wh
 		snprintf(why, whylen, "%s", reason);
 		return CJ_CONFIG_UNSAFE;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		snprintf(why, whylen, "%s is not a regular file", path);
 		close(fd);
 		return CJ_CONFIG_UNSAFE;
 	}
 	close(fd);
-	return cj_config_parse(cfg, path, why, whylen);
+	return CJ_OK;
+}
+
+int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t whylen)
+{
+	struct stat st;
+	int code = cj_config_open(cfg, path, &st, why, whylen);
+
+	return code != CJ_OK ? code : cj_config_parse(cfg, path, why, whylen);
 }
 
 int cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out)

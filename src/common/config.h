@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 enum cj_limit_id { LIM_CPU, LIM_AS, LIM_DATA, LIM_STACK, LIM_NPROC, LIM_NOFILE,
@@ -54,6 +55,7 @@ struct cj_config {
 	char template_dir[PATH_MAX]; /* the template store */
 	bool syslog;
 	struct cj_policy defaults;
+	bool reads_other_files;    /* a value named a file the parse read (a seccomp policy) */
 	char *users;               /* the [user:NAME] sections (config_table.c); NULL: none */
 	size_t users_size;
 	/* While the file is parsed only: */
@@ -72,6 +74,8 @@ struct cj_config {
 /* Open PATH (every component root-owned, not group/other-writable), then
  * parse it. Returns CJ_OK or a CJ_CONFIG_* exit code with WHY filled in. */
 int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t whylen);
+/* Its first step: CFG set to the defaults, PATH checked, its identity in ST. */
+int cj_config_open(struct cj_config *cfg, const char *path, struct stat *st, char *why, size_t whylen);
 
 /* Parse PATH without the ownership checks (cgijailctl, unit tests). */
 int cj_config_parse(struct cj_config *cfg, const char *path, char *why, size_t whylen);
@@ -96,6 +100,9 @@ struct cj_user_keys {
 	const char *at, *end;
 	bool broken;
 };
+/* How many sections it holds, and the name of section I (I < that). */
+size_t cj_user_table_count(const struct cj_config *cfg);
+const char *cj_user_table_name(const struct cj_config *cfg, size_t i);
 /* USER's section, the name matched exactly; false when USER has none. */
 bool cj_user_table_find(const struct cj_config *cfg, const char *user, struct cj_user_keys *it);
 /* Its next key and value, in file order; false at the end (or BROKEN). */
@@ -103,6 +110,8 @@ bool cj_user_table_next(struct cj_user_keys *it, const char **key, const char **
 void cj_user_table_free(struct cj_config *cfg);
 
 void cj_config_free(struct cj_config *cfg);
+/* Every string field NUL-terminated, whatever CFG was read from. */
+void cj_config_terminate_strings(struct cj_config *cfg);
 
 /* The effective settings, one "key = value" per line (cgijail -V). */
 void cj_config_print(FILE *out, const struct cj_config *cfg);

@@ -180,6 +180,20 @@ static const char *name_at(const char *t, uint32_t u)
 	return t + offset;
 }
 
+size_t cj_user_table_count(const struct cj_config *cfg)
+{
+	uint32_t count = 0;
+
+	if (cfg->users)
+		memcpy(&count, cfg->users, sizeof count);
+	return count;
+}
+
+const char *cj_user_table_name(const struct cj_config *cfg, size_t i)
+{
+	return name_at(cfg->users, (uint32_t)i);
+}
+
 bool cj_user_table_find(const struct cj_config *cfg, const char *user, struct cj_user_keys *it)
 {
 	const char *t = cfg->users;

@@ -6,7 +6,8 @@
  * rules allow -- min_uid/min_gid at least 1, a caller named, absolute paths
  * without '..', an absolute safe_path, a umask within 0777, soft limits not
  * above hard ones, no /proc or ptrace of the host's processes -- for the
- * defaults and for every [user:NAME] policy. */
+ * defaults and for every [user:NAME] policy. The same input is also read
+ * as the block of user sections cgijail keeps (config_table.c). */
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +47,33 @@ static void check_policy(const struct cj_policy *p)
 		abort();
 }
 
+/* The same bytes as a user sections' block read back from the cache
+ * (config_table.c): refused, or walked without a read outside it. */
+static void walk_as_table(const uint8_t *data, size_t size)
+{
+	static const char *const names[] = { "alice", "bob", "" };
+	struct cj_config cfg = { 0 };
+	struct cj_user_keys it;
+	const char *k, *v;
+
+	cfg.users = malloc(size ? size : 1);
+	if (!cfg.users)
+		abort();
+	memcpy(cfg.users, data, size);
+	cfg.users_size = size;
+	if (cj_user_table_valid(cfg.users, size)) {
+		for (size_t i = 0; i < cj_user_table_count(&cfg); i++)
+			if (strlen(cj_user_table_name(&cfg, i)) >= size)
+				abort();
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (cj_user_table_find(&cfg, names[i], &it))
+				while (cj_user_table_next(&it, &k, &v))
+					if (v >= cfg.users + size)
+						abort();
+	}
+	free(cfg.users);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const users[] = { "alice", "bob", "root", "Alice", "user:x", "" };
@@ -74,9 +102,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_policy(&pol);
 		}
 		/* Every section as written is found again by its exact name. */
-		for (size_t i = 0; i < cfg.n_user_names; i++)
-			if (cj_policy_for_user(&cfg, cfg.user_names[i], &pol) < 0)
+		for (size_t i = 0; i < cj_user_table_count(&cfg); i++) {
+			struct cj_user_keys it;
+
+			if (!cj_user_table_find(&cfg, cj_user_table_name(&cfg, i), &it) ||
+			    cj_policy_for_user(&cfg, cj_user_table_name(&cfg, i), &pol) < 0)
 				abort();
+			check_policy(&pol);
+		}
+		/* The block as cgijail reads it back from its cache passes. */
+		if (cfg.users && !cj_user_table_valid(cfg.users, cfg.users_size))
+			abort();
 		cj_config_print(devnull, &cfg);
 	} else if (!why[0] || (code != CJ_CONFIG_SYNTAX && code != CJ_CONFIG_VALUE &&
 				   code != CJ_CONFIG_ESCAPE && code != CJ_NOMEM)) {
@@ -84,5 +120,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cj_config_free(&cfg);
 	close(fd);
+	walk_as_table(data, size);
 	return 0;
 }
