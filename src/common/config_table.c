@@ -41,32 +41,35 @@ static int compare_names(const char *x, const char *y)
 	return c ? c : strcmp(x, y);
 }
 
+/* A section's name without its "user:", LEN bytes, against a user name. */
+struct folded {
+	const char *name;
+	size_t len;
+};
+
+static int folded_to_name(const void *key, const void *elem)
+{
+	const struct folded *f = key;
+	const char *name = *(const char *const *)elem;
+	int c = strncasecmp(f->name, name, f->len);
+
+	return c ? c : -(name[f->len] != '\0');
+}
+
 /* The user of section SEC ("user:name", as iniparser folds it), LEN bytes. */
 static bool user_of_section(const struct cj_config *cfg, const char *sec, size_t len, size_t *user)
 {
-	size_t lo = 0, hi = cfg->n_user_names;
+	struct folded f;
+	char *const *found;
 
-	if (len <= USER_PREFIX_LEN || strncmp(sec, USER_PREFIX, USER_PREFIX_LEN) != 0)
+	if (len <= USER_PREFIX_LEN || strncmp(sec, USER_PREFIX, USER_PREFIX_LEN) != 0 || !cfg->n_user_names)
 		return false;
-	sec += USER_PREFIX_LEN;
-	len -= USER_PREFIX_LEN;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *name = cfg->user_names[mid];
-		int c = strncasecmp(name, sec, len);
-
-		if (c == 0 && name[len])
-			c = 1;
-		if (c == 0) {
-			*user = mid;
-			return true;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	f.name = sec + USER_PREFIX_LEN;
+	f.len = len - USER_PREFIX_LEN;
+	found = bsearch(&f, cfg->user_names, cfg->n_user_names, sizeof *cfg->user_names, folded_to_name);
+	if (found)
+		*user = (size_t)(found - cfg->user_names);
+	return found != NULL;
 }
 
 /* Every key of a user section, by user, in file order. A key's section is
@@ -194,31 +197,36 @@ const char *cj_user_table_name(const struct cj_config *cfg, size_t i)
 	return name_at(cfg->users, (uint32_t)i);
 }
 
+/* bsearch() over the offsets: the key is the name looked for and the block. */
+struct wanted {
+	const char *user, *table;
+};
+
+static int wanted_to_entry(const void *key, const void *elem)
+{
+	const struct wanted *w = key;
+	uint32_t offset;
+
+	memcpy(&offset, elem, sizeof offset);
+	return compare_names(w->user, w->table + offset);
+}
+
 bool cj_user_table_find(const struct cj_config *cfg, const char *user, struct cj_user_keys *it)
 {
-	const char *t = cfg->users;
-	uint32_t lo = 0, hi;
+	struct wanted w = { user, cfg->users };
+	const char *found, *name;
 
-	if (!t)
+	if (!cfg->users || !cj_user_table_count(cfg))
 		return false;
-	memcpy(&hi, t, sizeof hi);
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		const char *name = name_at(t, mid);
-		int c = compare_names(name, user);
-
-		if (c == 0) {
-			it->at = name + strlen(name) + 1;
-			it->end = t + cfg->users_size;
-			it->broken = false;
-			return true;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	found = bsearch(&w, cfg->users + sizeof(uint32_t), cj_user_table_count(cfg), sizeof(uint32_t),
+			wanted_to_entry);
+	if (!found)
+		return false;
+	name = name_at(cfg->users, (uint32_t)((found - cfg->users) / sizeof(uint32_t) - 1));
+	it->at = name + strlen(name) + 1;
+	it->end = cfg->users + cfg->users_size;
+	it->broken = false;
+	return true;
 }
 
 /* Every string ends before the block does (cj_user_table_valid: it ends
