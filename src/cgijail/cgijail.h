@@ -146,8 +146,6 @@ bool changed_lately(const struct stat *st);
 /* keptconfig.c: the parsed and checked config kept for the next request */
 bool load_kept_config(struct request *rq, const struct stat *conf);
 void store_kept_config(struct request *rq, const struct stat *conf);
-/* buildid.c: the GNU build ID of cgijail's image into OUT; 0: none */
-size_t own_build_id(unsigned char *out, size_t max);
 
 /* nsscache.c: NSS's answers kept for the next request, root's file */
 void load_nss_answers(struct request *rq);

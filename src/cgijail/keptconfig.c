@@ -15,6 +15,7 @@
  * or one changed within the last seconds. */
 #include "cgijail.h"
 #include "cj_build.h"
+#include "cl_cachefile.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -26,12 +27,10 @@
 #define KEPT_MAGIC 0x636a6366u /* "cjcf" */
 #define KEPT_VERSION 1
 #define KEPT_NAME "config"
-#define BUILD_ID_MAX 64
 
 struct kept_header {
 	uint32_t magic, version;
-	uint32_t build_id_len;
-	unsigned char build_id[BUILD_ID_MAX];
+	uint8_t build_id[CL_CACHE_ID_LEN];
 	struct cl_trace_rec conf;  /* the config file it was parsed from */
 	uint64_t config_size;      /* sizeof(struct cj_config) */
 	uint64_t users_size;       /* the user sections' block */
@@ -43,16 +42,14 @@ static bool expected_header(struct kept_header *h, const struct stat *conf)
 	memset(h, 0, sizeof *h);
 	h->magic = KEPT_MAGIC;
 	h->version = KEPT_VERSION;
-	h->build_id_len = (uint32_t)own_build_id(h->build_id, sizeof h->build_id);
 	cl_trace_rec_set(&h->conf, conf);
 	h->config_size = sizeof(struct cj_config);
-	return h->build_id_len > 0;
+	return cl_checker_id(h->build_id);
 }
 
 static bool header_matches(const struct kept_header *want, const struct kept_header *got)
 {
 	return got->magic == want->magic && got->version == want->version &&
-	       got->build_id_len == want->build_id_len &&
 	       !memcmp(got->build_id, want->build_id, sizeof want->build_id) &&
 	       !memcmp(&got->conf, &want->conf, sizeof want->conf) && got->config_size == want->config_size &&
 	       got->users_size <= UINT32_MAX;

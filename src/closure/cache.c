@@ -121,8 +121,15 @@ static const char *take_str(struct reader *r)
 
 /* Our own build id (from our program headers, in memory): verdicts of
  * another build of the checker do not count. */
+struct own_id {
+	uint8_t *id;
+	bool found;
+};
+
 static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
 {
+	struct own_id *own = data;
+
 	(void)size;
 	for (size_t i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -141,7 +148,8 @@ static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
 				size_t n = nh->n_descsz < CL_CACHE_ID_LEN ? nh->n_descsz
 									  : CL_CACHE_ID_LEN;
 
-				memcpy(data, p + sizeof *nh + name, n);
+				memcpy(own->id, p + sizeof *nh + name, n);
+				own->found = n > 0;
 				return 1;
 			}
 			p += sizeof *nh + name + desc;
@@ -151,10 +159,13 @@ static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
 	return 1; /* the first object is the program itself */
 }
 
-static void checker_id(uint8_t id[CL_CACHE_ID_LEN])
+bool cl_checker_id(uint8_t id[CL_CACHE_ID_LEN])
 {
+	struct own_id own = { id, false };
+
 	memset(id, 0, CL_CACHE_ID_LEN);
-	dl_iterate_phdr(find_build_id, id);
+	dl_iterate_phdr(find_build_id, &own);
+	return own.found;
 }
 
 static bool make_inputs(struct inputs *in, const struct cl_options *opt, const char *path,
@@ -333,7 +344,7 @@ int cl_check_cached_racy(const struct cl_options *opt, const char *path, int pro
 		free(in.b.d);
 		return cl_check(opt, path, prog_fd, rep);
 	}
-	checker_id(checker);
+	(void)cl_checker_id(checker);
 	key = cl_cache_hash(CL_CACHE_HASH_INIT, in.b.d, in.b.n) | 1;
 	if (cl_cachefile_find(cache_fd, checker, key, &entry, &len) == 1) {
 		hit = serve(entry, len, &in, opt->root_fd, rep);

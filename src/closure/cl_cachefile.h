@@ -12,6 +12,7 @@
 #ifndef CL_CACHEFILE_H
 #define CL_CACHEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,10 @@
 #define CL_CACHE_MAX_ENTRY (1u << 20)      /* bytes of one entry */
 #define CL_CACHE_MAX_FILE (8u << 20)       /* bytes of the whole file */
 #define CL_CACHE_ID_LEN 32                 /* checker identity (build id) */
+
+/* The running program's GNU build ID (its first CL_CACHE_ID_LEN bytes) into
+ * ID, zeros after it; false when it has none. */
+bool cl_checker_id(uint8_t id[CL_CACHE_ID_LEN]);
 
 struct cl_cache_head {
 	char magic[8];

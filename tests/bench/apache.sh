@@ -59,7 +59,8 @@ cj_cgi "$CJ_WORK/hello.sh" "$cgi/hello.sh" "$U:$U"
 has_cache=0
 grep -q '^#define CJ_CACHE_DIR ' "$CJ_BUILD/cj_build.h" 2>/dev/null && has_cache=1
 
-# write_cgijail_conf CHECK [CACHE]
+# write_cgijail_conf CHECK [CACHE]: then two seconds without a change, as an
+# admin's config has: cgijail parses it once and keeps it (keptconfig.c).
 write_cgijail_conf() {
 	cj_conf <<EOF
 [cgijail]
@@ -72,6 +73,7 @@ docroot = $CJ_SRV/jails/%u/var/www
 check = $1
 $([ "$has_cache" = 0 ] || echo "check_cache = ${2:-yes}")
 EOF
+	sleep 2.1
 }
 
 vhost() { # NAME DOCROOT [SuexecUserGroup line]
@@ -129,7 +131,7 @@ for k in cgi:hello.cgi sh:hello.sh; do
 done
 ap_stop
 
-# (c) and (d): cgijail as the suexec; the config is read at every request.
+# (c) and (d): cgijail as the suexec.
 vhost jail.test "$J/var/www" "SuexecUserGroup $U $U" | ap_conf
 ap_start "$CJ_BIN" || fail "cannot start Apache (c, d)"
 for k in cgi:hello.cgi sh:hello.sh; do
