@@ -14,13 +14,25 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A directory cgijail made is root:root, whatever group the caller runs it
+ * with (setuid keeps the caller's gid); -1 when it cannot be made so. */
+static int made_root_owned(int fd)
+{
+	if (fd >= 0 && fchownat(fd, "", 0, 0, AT_EMPTY_PATH) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 int cache_dir(struct request *rq, bool create, char *why, size_t whylen)
 {
 	if (rq->cache_dir_fd >= 0)
 		return rq->cache_dir_fd;
 	rq->cache_dir_fd = open_root_owned_path(CJ_CACHE_DIR, O_PATH | O_DIRECTORY, why, whylen);
 	if (rq->cache_dir_fd < 0 && create && errno == ENOENT && mkdir(CJ_CACHE_DIR, 0700) == 0)
-		rq->cache_dir_fd = open_root_owned_path(CJ_CACHE_DIR, O_PATH | O_DIRECTORY, why, whylen);
+		rq->cache_dir_fd = made_root_owned(
+			open_root_owned_path(CJ_CACHE_DIR, O_PATH | O_DIRECTORY, why, whylen));
 	return rq->cache_dir_fd;
 }
 
@@ -33,7 +45,7 @@ int cache_subdir(struct request *rq, const char *name, const char *shown, bool c
 		return -1;
 	fd = open_root_owned_below(top, name, shown, O_PATH | O_DIRECTORY, why, whylen);
 	if (fd < 0 && create && errno == ENOENT && mkdirat(top, name, 0700) == 0)
-		fd = open_root_owned_below(top, name, shown, O_PATH | O_DIRECTORY, why, whylen);
+		fd = made_root_owned(open_root_owned_below(top, name, shown, O_PATH | O_DIRECTORY, why, whylen));
 	return fd;
 }
 

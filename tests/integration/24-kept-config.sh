@@ -6,7 +6,8 @@
 # ownership walk runs every time; a kept file that is not root's alone, is
 # cut short, or was written by another build or for another version of the
 # file is never used; a config that names a seccomp policy file is never
-# kept. TAP on stdout; always exits 0.
+# kept; the cache directory cgijail makes is root's alone. TAP on stdout;
+# always exits 0.
 CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"
@@ -39,12 +40,17 @@ has_supervisor() { grep -qE "^  ok +supervisor +runs as" <<<"$CJ_OUT"; }
 # of the file system's clock could leave its times as they are).
 settle() { sleep 2.1; }
 
-rm -f -- "$KEPT"
+# The cache directory made afresh (as after a hand install): root:root
+# 0700, though www-data's group is the one cgijail runs with.
+rm -rf --one-file-system -- "${KEPT%/*}"
 settle
 run
 cj_assert_exec "a first request runs (the config parsed)"
 cj_expect "the parsed config is kept: a root-owned 0600 file, $KEPT" \
 	'[ "$(stat -c "%U:%G %a" "$KEPT")" = "root:root 600" ]'
+cj_expect "the cache directory cgijail made, and its nss directory, are root:root 0700" \
+	'[ "$(stat -c "%U:%G %a" "${KEPT%/*}")" = "root:root 700" ] &&
+	 [ "$(stat -c "%U:%G %a" "${KEPT%/*}/nss")" = "root:root 700" ]'
 dry
 cj_expect "the next request uses it (--dry-run says so)" '[ "$CJ_RC" = 0 ] && kept_used'
 run
