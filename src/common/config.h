@@ -68,8 +68,6 @@ struct cj_config {
 #define USER_PREFIX "user:"
 #define USER_PREFIX_LEN 5
 
-/* The longest user name a [user:NAME] section can be looked up for. */
-#define CJ_USER_SECTION_MAX 256
 
 /* Open PATH (every component root-owned, not group/other-writable), then
  * parse it. Returns CJ_OK or a CJ_CONFIG_* exit code with WHY filled in. */
