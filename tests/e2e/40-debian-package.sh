@@ -93,7 +93,9 @@ if deb_build "$CJ_TOP" "$W/build"; then
 else
 	bail "dpkg-buildpackage -us -uc -b builds the package" "$(tail -n 40 "$W/build/build.log")"
 fi
-runuser -u nobody -- lintian --pedantic --show-overrides "$DEB_CHANGES" >"$W/lintian.txt" 2>&1
+# Its temporary files (it leaves some: mldbm-elf-*) in the work directory.
+install -d -m 0700 -o nobody "$W/lintian-tmp"
+TMPDIR=$W/lintian-tmp runuser -u nobody -- lintian --pedantic --show-overrides "$DEB_CHANGES" >"$W/lintian.txt" 2>&1
 WHY=("$(cat "$W/lintian.txt")")
 expect "lintian: no error, no warning" '! grep -qE "^[EW]: " "$W/lintian.txt"'
 expect "... its $(grep -c '^O: ' "$W/lintian.txt") overrides each carry a comment saying why" \
