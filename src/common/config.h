@@ -88,6 +88,9 @@ int cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_
  * Read PATH's section lines into CFG; returns CJ_OK or an exit code. */
 int cj_user_sections_read(struct cj_config *cfg, const char *path, char *why, size_t len);
 void cj_user_sections_free(struct cj_config *cfg);
+/* The order of user names: case-folded, then the exact spelling within it
+ * (0 for an exact match only). */
+int cj_compare_user_names(const char *x, const char *y);
 
 /* config_table.c: the [user:NAME] sections of a parsed file as one block
  * (cfg->users), and the keys of one user's section. */

@@ -4,7 +4,7 @@
  * the parsed config between requests (src/cgijail/keptconfig.c).
  *
  * Layout: uint32_t n; uint32_t offset[n], the entries in the order of
- * compare_names(); then each entry: "NAME\0" ("KEY\0VALUE\0")... "\0". The
+ * cj_compare_user_names(); then each entry: "NAME\0" ("KEY\0VALUE\0")... "\0". The
  * block always ends in "\0\0". */
 #include "config.h"
 #include "cj_exit.h"
@@ -30,15 +30,6 @@ static int by_user_then_entry(const void *a, const void *b)
 	if (x->user != y->user)
 		return x->user < y->user ? -1 : 1;
 	return (x->entry > y->entry) - (x->entry < y->entry);
-}
-
-/* Case-folded order, and the exact spelling within it: the order of
- * cfg->user_names, and an exact match only. */
-static int compare_names(const char *x, const char *y)
-{
-	int c = strcasecmp(x, y);
-
-	return c ? c : strcmp(x, y);
 }
 
 /* A section's name without its "user:", LEN bytes, against a user name. */
@@ -208,7 +199,7 @@ static int wanted_to_entry(const void *key, const void *elem)
 	uint32_t offset;
 
 	memcpy(&offset, elem, sizeof offset);
-	return compare_names(w->user, w->table + offset);
+	return cj_compare_user_names(w->user, w->table + offset);
 }
 
 bool cj_user_table_find(const struct cj_config *cfg, const char *user, struct cj_user_keys *it)

@@ -112,13 +112,16 @@ static int read_names(struct cj_config *cfg, FILE *in, char *why, size_t len)
 	return rc;
 }
 
-/* Case-folded order, and the exact spelling within it. */
-static int compare_names(const void *a, const void *b)
+int cj_compare_user_names(const char *x, const char *y)
 {
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
 	int c = strcasecmp(x, y);
 
 	return c ? c : strcmp(x, y);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return cj_compare_user_names(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Sorted, each spelling once; two spellings of one case-folded name refused. */
