@@ -159,12 +159,19 @@ static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
 	return 1; /* the first object is the program itself */
 }
 
+/* Read once per process: cgijail asks for it twice per request (the kept
+ * config, the check cache). */
 bool cl_checker_id(uint8_t id[CL_CACHE_ID_LEN])
 {
-	struct own_id own = { id, false };
+	static uint8_t own_id_bytes[CL_CACHE_ID_LEN];
+	static struct own_id own = { own_id_bytes, false };
+	static bool read;
 
-	memset(id, 0, CL_CACHE_ID_LEN);
-	dl_iterate_phdr(find_build_id, &own);
+	if (!read) {
+		dl_iterate_phdr(find_build_id, &own);
+		read = true;
+	}
+	memcpy(id, own_id_bytes, CL_CACHE_ID_LEN);
 	return own.found;
 }
 
