@@ -17,15 +17,21 @@ struct cache_index {
 
 _Static_assert(sizeof(struct cache_index) == CL_CACHE_INDEX, "the index has no padding");
 
+/* Eight bytes per multiplication: FNV-1a's byte at a time took 9 us for an
+ * 8 KiB entry, and every cache hit hashes its entry. */
 uint64_t cl_cache_hash(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
+	uint64_t w;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
+	for (; len >= sizeof w; p += sizeof w, len -= sizeof w) {
+		memcpy(&w, p, sizeof w);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
 	}
-	return h;
+	for (; len > 0; p++, len--)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h ^ (h >> 32);
 }
 
 #define NS 1000000000ULL

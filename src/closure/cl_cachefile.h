@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define CL_CACHE_MAGIC "cjclcach"          /* 8 bytes, no NUL */
-#define CL_CACHE_VERSION 1
+#define CL_CACHE_VERSION 2
 #define CL_CACHE_SLOTS 256                 /* programs per cache file */
 #define CL_CACHE_MAX_ENTRY (1u << 20)      /* bytes of one entry */
 #define CL_CACHE_MAX_FILE (8u << 20)       /* bytes of the whole file */
@@ -45,7 +45,8 @@ struct cl_cache_slot {
 #define CL_CACHE_INDEX \
 	(sizeof(struct cl_cache_head) + CL_CACHE_SLOTS * sizeof(struct cl_cache_slot))
 
-/* FNV-1a, 64 bits, continuing from H (start with CL_CACHE_HASH_INIT). */
+/* A 64-bit hash of DATA, continuing from H (start with CL_CACHE_HASH_INIT);
+ * not cryptographic: a stored entry is compared with its inputs in full. */
 #define CL_CACHE_HASH_INIT 0xcbf29ce484222325ULL
 uint64_t cl_cache_hash(uint64_t h, const void *data, size_t len);
 

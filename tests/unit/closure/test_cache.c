@@ -364,6 +364,7 @@ static void write_at(int fd, off_t off, const void *data, size_t len)
 static void test_corrupt_file(void **state)
 {
 	struct fixture *f = *state;
+	const uint8_t other_version = CL_CACHE_VERSION + 1;
 	struct cl_cache_slot slot;
 	char junk[9000];
 	struct stat st;
@@ -400,7 +401,7 @@ static void test_corrupt_file(void **state)
 	write_at(f->cache, sizeof(struct cl_cache_head), &slot, sizeof slot);
 	assert_status(f, "/bin/hello", CL_CACHE_STORED);
 	/* Another format version, another checker. */
-	write_at(f->cache, 8, "\x02", 1);
+	write_at(f->cache, 8, &other_version, 1);
 	assert_status(f, "/bin/hello", CL_CACHE_STORED);
 	write_at(f->cache, 16, "\x5a", 1);
 	assert_status(f, "/bin/hello", CL_CACHE_STORED);
