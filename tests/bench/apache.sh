@@ -13,13 +13,16 @@
 #   (d) cgijail, check = off,
 #   (f), (g) (c) under mod_cgi, with mpm_prefork and mpm_event;
 # prints requests/s, latency p50/p99, and the ratios between the cases
-# measured in this one run. Not a test: nothing here passes or fails.
+# measured in this one run; (a), (b) and (c) are medians of
+# $CJ_BENCH_ROUNDS (3) rounds, the two servers taking turns. Not a test:
+# nothing here passes or fails.
 # Uses the cgijail of $CJ_BUILD (default build-bench, as scripts/bench builds
 # it, with its config /etc/cgijail-bench/cgijail.conf).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-5}
 conns=${CJ_BENCH_CONNS:-4}
+rounds=${CJ_BENCH_ROUNDS:-3}
 : "${CJ_BUILD:=$top/build-bench}" "${CJ_CONF_DIR:=/etc/cgijail-bench}" "${CJ_LOG:=/var/log/cgijail-bench.log}"
 export CJ_BUILD CJ_CONF_DIR CJ_LOG CJ_TOP=$top
 [ "$(id -u)" = 0 ] || { echo "tests/bench/apache.sh: run as root" >&2; exit 2; }
@@ -94,14 +97,27 @@ EOF
 ms() { awk -v v="$1" 'BEGIN { u = v; sub(/^[0-9.]+/, "", u); n = v + 0;
 	printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
 
-# run KEY HOST PATH: wrk for $secs seconds; sets RPS_KEY, P50_KEY, P99_KEY, BAD_KEY.
+# run KEY HOST PATH: wrk for $secs seconds, one round of case KEY: adds to
+# ALL_RPS_KEY, ALL_P50_KEY, ALL_P99_KEY and BAD_KEY (settle takes medians).
 run() {
-	local key=$1 host=$2 path=$3 out
+	local key=$1 host=$2 path=$3 out bad
 	out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: $host" "http://127.0.0.1:$AP_PORT$path" 2>&1)
-	printf -v "RPS_$key" '%s' "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
-	printf -v "P50_$key" '%s' "$(ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
-	printf -v "P99_$key" '%s' "$(ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
-	printf -v "BAD_$key" '%s' "$(awk '/Non-2xx or 3xx responses:/ { n = $NF } /Socket errors/ { e = 1 } END { print n + 0 }' <<<"$out")"
+	add_round "RPS_$key" "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+	add_round "P50_$key" "$(ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+	add_round "P99_$key" "$(ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+	bad=$(awk '/Non-2xx or 3xx responses:/ { n = $NF } /Socket errors/ { e = 1 } END { print n + 0 }' <<<"$out")
+	local b="BAD_$key"
+	printf -v "$b" '%s' "$(( ${!b:-0} + bad ))"
+}
+add_round() { local n="ALL_$1"; printf -v "$n" '%s %s' "${!n-}" "$2"; }
+# settle KEY: RPS_KEY, P50_KEY and P99_KEY, the medians of its rounds.
+settle() {
+	local m n
+	for m in RPS P50 P99; do
+		n="ALL_${m}_$1"
+		printf -v "${m}_$1" '%s' "$(tr ' ' '\n' <<<"${!n-}" | grep -v '^$' | sort -n |
+			awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : 0 }')"
+	done
 }
 
 # sanity HOST PATH: one request must be answered "hello" (else the case is broken).
@@ -121,24 +137,40 @@ mkdir -m 0755 "$AP_ROOT/apache-log"
 # only), and suexec's log directory too. The CGIs are the same files.
 pristine=/usr/lib/apache2/suexec-pristine
 [ -u "$pristine" ] || fail "$pristine is missing (apt-get install apache2-suexec-pristine)"
-{ vhost plain.test /var/www; vhost pristine.test /var/www "SuexecUserGroup $U $U"; } | ap_conf
-ap_start "$pristine" "$J/var/www" /var/www "$AP_ROOT/apache-log" /var/log/apache2 || fail "cannot start Apache (a, b)"
-for k in cgi:hello.cgi sh:hello.sh; do
-	sanity plain.test "/cgi-bin/${k#*:}" && sanity pristine.test "/cgi-bin/${k#*:}" || exit 2
-	warm plain.test "/cgi-bin/${k#*:}"
-	run "a_${k%%:*}" plain.test "/cgi-bin/${k#*:}"
-	run "b_${k%%:*}" pristine.test "/cgi-bin/${k#*:}"
+# Cases (a), (b) and (c) in $rounds rounds, the two servers taking turns
+# (which goes first alternates): the VM's speed drifts over minutes, so
+# each is the median of its rounds, measured side by side.
+pristine_round() {
+	{ vhost plain.test /var/www; vhost pristine.test /var/www "SuexecUserGroup $U $U"; } | ap_conf
+	ap_start "$pristine" "$J/var/www" /var/www "$AP_ROOT/apache-log" /var/log/apache2 ||
+		fail "cannot start Apache (a, b)"
+	for k in cgi:hello.cgi sh:hello.sh; do
+		sanity plain.test "/cgi-bin/${k#*:}" && sanity pristine.test "/cgi-bin/${k#*:}" || exit 2
+		warm plain.test "/cgi-bin/${k#*:}"
+		run "a_${k%%:*}" plain.test "/cgi-bin/${k#*:}"
+		run "b_${k%%:*}" pristine.test "/cgi-bin/${k#*:}"
+	done
+	ap_stop
+}
+cgijail_round() {
+	vhost jail.test "$J/var/www" "SuexecUserGroup $U $U" | ap_conf
+	ap_start "$CJ_BIN" || fail "cannot start Apache (c)"
+	for k in cgi:hello.cgi sh:hello.sh; do
+		sanity jail.test "/cgi-bin/${k#*:}" || exit 2
+		warm jail.test "/cgi-bin/${k#*:}"
+		run "c_${k%%:*}" jail.test "/cgi-bin/${k#*:}"
+	done
+	ap_stop
+}
+write_cgijail_conf full yes
+for ((r = 0; r < rounds; r++)); do
+	if ((r % 2 == 0)); then pristine_round; cgijail_round; else cgijail_round; pristine_round; fi
 done
-ap_stop
 
-# (c) and (d): cgijail as the suexec.
+# (e) and (d), once each: cgijail with the cold check, and with none.
 vhost jail.test "$J/var/www" "SuexecUserGroup $U $U" | ap_conf
-ap_start "$CJ_BIN" || fail "cannot start Apache (c, d)"
+ap_start "$CJ_BIN" || fail "cannot start Apache (e, d)"
 for k in cgi:hello.cgi sh:hello.sh; do
-	write_cgijail_conf full yes
-	sanity jail.test "/cgi-bin/${k#*:}" || exit 2
-	warm jail.test "/cgi-bin/${k#*:}"
-	run "c_${k%%:*}" jail.test "/cgi-bin/${k#*:}"
 	if [ "$has_cache" = 1 ]; then
 		write_cgijail_conf full no
 		sanity jail.test "/cgi-bin/${k#*:}" || exit 2
@@ -171,8 +203,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 added() { awk -v x="$1" -v a="$2" 'BEGIN { printf "%.0f", (x > 0 && a > 0) ? 1e6 / x - 1e6 / a : 0 }'; }
 v() { local n="$1_$2"; echo "${!n}"; }
 
+for c in a b c e d f g; do for kind in cgi sh; do settle "${c}_$kind"; done; done
 echo
-echo "Through Apache $("$AP_BIN" -v | sed -n 's/^Server version: //p') (event MPM, mod_cgid; (f) (g) mod_cgi): wrk, ${secs} s per case, $conns connections, loopback"
+echo "Through Apache $("$AP_BIN" -v | sed -n 's/^Server version: //p') (event MPM, mod_cgid; (f) (g) mod_cgi): wrk, ${secs} s per case, $conns connections, loopback;" \
+	"(a) (b) (c): medians of $rounds interleaved rounds"
 for kind in cgi sh; do
 	[ "$kind" = cgi ] && echo "  static C CGI" || echo "  #!/bin/sh CGI"
 	printf '    %-34s %9s %8s %8s %9s %12s\n' case "req/s" "p50 ms" "p99 ms" "vs (a)" "added us/req"
