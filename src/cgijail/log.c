@@ -98,6 +98,12 @@ void log_open(struct request *rq)
  * a caller's tiny RLIMIT_STACK. */
 static char record_buf[CJ_NAME_MAX * 13 + PATH_MAX * 6 + 4096 + 256];
 
+/* What each field may take of it at most, escaped. */
+#define NAME_ROOM ((size_t)CJ_NAME_MAX * 4)
+#define CWD_ROOM ((size_t)PATH_MAX * 4 + 1)
+#define CMD_ROOM ((size_t)PATH_MAX * 2 + 1)
+#define WHY_ROOM ((size_t)4096)
+
 struct cursor {
 	size_t len;             /* of record_buf so far */
 	bool cut;               /* did not fit: not written */
@@ -139,14 +145,14 @@ static void put_ids(struct cursor *l, const struct request *rq)
 		return;
 	}
 	put(l, "uid=%lu(", (unsigned long)rq->uid);
-	put_escaped(l, rq->user, CJ_NAME_MAX * 4);
+	put_escaped(l, rq->user, NAME_ROOM);
 	/* refused while looking the group up: its id is not known */
 	if (!rq->group[0]) {
 		put(l, ") gid=?");
 		return;
 	}
 	put(l, ") gid=%lu(", (unsigned long)rq->gid);
-	put_escaped(l, rq->group, CJ_NAME_MAX * 4);
+	put_escaped(l, rq->group, NAME_ROOM);
 	put(l, ")");
 }
 
@@ -169,15 +175,15 @@ static int format_record(struct request *rq, const char *decision, int code, con
 	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)rq->pid);
 	head = l.len;
 	put(&l, "caller=");
-	put_escaped(&l, rq->caller[0] ? rq->caller : "?", CJ_NAME_MAX * 4);
+	put_escaped(&l, rq->caller[0] ? rq->caller : "?", NAME_ROOM);
 	put(&l, "(%lu) ", (unsigned long)rq->caller_uid);
 	put_ids(&l, rq);
 	put(&l, " cwd=\"");
-	put_escaped(&l, rq->cwd[0] ? rq->cwd : "?", PATH_MAX * 4 + 1);
+	put_escaped(&l, rq->cwd[0] ? rq->cwd : "?", CWD_ROOM);
 	put(&l, "\" cmd=\"");
-	put_escaped(&l, rq->cmd ? rq->cmd : "?", PATH_MAX * 2 + 1);
+	put_escaped(&l, rq->cmd ? rq->cmd : "?", CMD_ROOM);
 	put(&l, "\" decision=%s code=%d reason=\"", decision, code);
-	put_escaped(&l, reason, 4096);
+	put_escaped(&l, reason, WHY_ROOM);
 	put(&l, "\"\n");
 	if (l.cut || l.len >= sizeof record_buf)
 		return -1;

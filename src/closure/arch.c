@@ -70,7 +70,18 @@ static bool is_intel(void)
 	return b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e;
 }
 
-#define ACTIVE(f) CPU_FEATURE_ACTIVE(f)
+/* CPU_FEATURE_ACTIVE, but with an unsigned shift: glibc 2.36's header
+ * shifts a signed 1 by up to 31 (undefined; UBSan stops there). */
+static bool feature_active(unsigned index)
+{
+	const unsigned bits = 8 * sizeof(unsigned);
+	const struct cpuid_feature *f = __x86_get_cpuid_feature_leaf(index / (bits * 4));
+	unsigned reg = (index % (bits * 4)) / bits;
+
+	return (f->active_array[reg] >> (index % bits)) & 1u;
+}
+
+#define ACTIVE(f) feature_active(x86_cpu_##f)
 
 static void x86_detect(bool x86_64, struct x86_caps *c)
 {
