@@ -152,14 +152,18 @@ pristine_round() {
 	done
 	ap_stop
 }
-cgijail_round() {
-	vhost jail.test "$J/var/www" "SuexecUserGroup $U $U" | ap_conf
-	ap_start "$CJ_BIN" || fail "cannot start Apache (c)"
+# jail_cases CASE: each CGI of jail.test answered, warmed up, one round.
+jail_cases() {
 	for k in cgi:hello.cgi sh:hello.sh; do
 		sanity jail.test "/cgi-bin/${k#*:}" || exit 2
 		warm jail.test "/cgi-bin/${k#*:}"
-		run "c_${k%%:*}" jail.test "/cgi-bin/${k#*:}"
+		run "$1_${k%%:*}" jail.test "/cgi-bin/${k#*:}"
 	done
+}
+cgijail_round() {
+	vhost jail.test "$J/var/www" "SuexecUserGroup $U $U" | ap_conf
+	ap_start "$CJ_BIN" || fail "cannot start Apache (c)"
+	jail_cases c
 	ap_stop
 }
 write_cgijail_conf full yes
@@ -189,11 +193,7 @@ ap_stop
 write_cgijail_conf full yes
 for m in prefork:f event:g; do
 	AP_MPM=${m%%:*} AP_CGI=cgi ap_start "$CJ_BIN" || fail "cannot start Apache (${m#*:})"
-	for k in cgi:hello.cgi sh:hello.sh; do
-		sanity jail.test "/cgi-bin/${k#*:}" || exit 2
-		warm jail.test "/cgi-bin/${k#*:}"
-		run "${m#*:}_${k%%:*}" jail.test "/cgi-bin/${k#*:}"
-	done
+	jail_cases "${m#*:}"
 	ap_stop
 done
 
