@@ -9,31 +9,14 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$CJ_TOP/tests/lib/tap.sh"
 . "$CJ_TOP/tests/lib/cgijail.sh"
 
-CACHE=$(sed -n 's/^#define CJ_CACHE_DIR "\(.*\)"$/\1/p' "$CJ_BUILD/cj_build.h")/nss
+CACHE=$(cj_cache_dir)/nss
 U=cjtnss
 
-write_conf() { { cj_conf_head; printf '%s\n' "$@"; } | cj_conf; }
+. "$CJ_TOP/tests/lib/onecgi.sh"
+one_cgi_setup cj_group cjtnssx
 
-setup() {
-	cj_install || return 2
-	cj_build_cgis || return 2
-	cj_user "$U" && cj_group cjtnssx || return 2
-	J=$(cj_jail "$U") && cj_site "$U" || return 2
-	cj_cgi "$CJ_WORK/dump-static" "$J/var/www/cgi-bin/d.cgi" "$U:$U"
-	write_conf
-}
-
-if ! setup >"$CJ_WORK/setup.log" 2>&1; then
-	not_ok "setup"; diag "$(tail -n 30 "$CJ_WORK/setup.log")"; tap_end; exit 0
-fi
-
-run() { cj_reset_run; cj_run "$(cj_bin "$U")" "$U" "$U" d.cgi; }
-dry() { cj_reset_run; CJ_AS=root; cj_run "$(cj_bin "$U")" --dry-run "$U" "$U" d.cgi; }
 # records: the cache files of this run's questions (our user's name in them).
 records() { grep -l -a "$U" "$CACHE"/* 2>/dev/null; }
-# settle: a file just changed is not cached (the same clock tick could hide
-# a second change); let two seconds pass.
-settle() { sleep 2.1; }
 
 settle
 run

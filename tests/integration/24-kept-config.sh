@@ -15,30 +15,13 @@ CJ_TOP=${CJ_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 KEPT=$(cj_cache_dir)/config
 U=cjtkept
 
-write_conf() { { cj_conf_head; printf '%s\n' "$@"; } | cj_conf; }
+. "$CJ_TOP/tests/lib/onecgi.sh"
+one_cgi_setup
 
-setup() {
-	cj_install || return 2
-	cj_build_cgis || return 2
-	cj_user "$U" || return 2
-	J=$(cj_jail "$U") && cj_site "$U" || return 2
-	cj_cgi "$CJ_WORK/dump-static" "$J/var/www/cgi-bin/d.cgi" "$U:$U"
-	write_conf
-}
-
-if ! setup >"$CJ_WORK/setup.log" 2>&1; then
-	not_ok "setup"; diag "$(tail -n 30 "$CJ_WORK/setup.log")"; tap_end; exit 0
-fi
-
-run() { cj_reset_run; cj_run "$(cj_bin "$U")" "$U" "$U" d.cgi; }
-dry() { cj_reset_run; CJ_AS=root; cj_run "$(cj_bin "$U")" --dry-run "$U" "$U" d.cgi; }
 # What --dry-run says of the config: kept (parsed before) or parsed now.
 kept_used() { grep -qE "^  ok +config +.* as parsed and checked before" <<<"$CJ_OUT"; }
 parsed_now() { grep -qE "^  ok +config +.* is root-owned and valid" <<<"$CJ_OUT"; }
 has_supervisor() { grep -qE "^  ok +supervisor +runs as" <<<"$CJ_OUT"; }
-# settle: a file just changed is not kept (a second change in the same tick
-# of the file system's clock could leave its times as they are).
-settle() { sleep 2.1; }
 
 # The cache directory made afresh (as after a hand install): root:root
 # 0700, though www-data's group is the one cgijail runs with.
