@@ -48,7 +48,8 @@ struct request {
 	char **caller_env;    /* the environment we were started with, set aside */
 
 	struct cj_config cfg;
-	struct cj_policy pol;
+	const struct cj_policy *pol; /* the target's: cfg.defaults, or user_pol */
+	struct cj_policy user_pol;     /* the defaults with [user:NAME] applied */
 	unsigned link_objects; /* objects in our link map before chroot */
 
 	uid_t caller_uid;
@@ -80,6 +81,7 @@ struct request {
 	 * while it works, given back to the CGI unless configured. */
 	struct rlimit caller_limits[LIM_COUNT];
 	bool own_limit[LIM_COUNT];
+	bool lifted[LIM_COUNT]; /* ... and of those, the ones it changed */
 	char **cgi_env;
 	int log_fd;
 	struct cl_report closure;

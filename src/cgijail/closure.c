@@ -69,9 +69,9 @@ static int open_cache_file(struct request *rq)
 void open_check_cache(struct request *rq)
 {
 	rq->cache_fd = -1;
-	if (rq->pol.check == CHECK_OFF)
+	if (rq->pol->check == CHECK_OFF)
 		return;
-	if (!rq->pol.check_cache) {
+	if (!rq->pol->check_cache) {
 		snprintf(rq->cache_note, sizeof rq->cache_note, "check_cache = no");
 		return;
 	}
@@ -99,18 +99,18 @@ void check_closure(struct request *rq)
 	static char why[2048]; /* static: see refuse() */
 	int code;
 
-	if (rq->pol.check == CHECK_OFF) {
+	if (rq->pol->check == CHECK_OFF) {
 		passed(rq, "closure", "not checked (check = off)");
 		return;
 	}
 	cl_options_init(&opt);
 	opt.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	opt.safe_path = rq->pol.safe_path;
-	opt.symbols = rq->pol.check == CHECK_FULL;
-	opt.deep = rq->pol.check_modules;
+	opt.safe_path = rq->pol->safe_path;
+	opt.symbols = rq->pol->check == CHECK_FULL;
+	opt.deep = rq->pol->check_modules;
 	/* In our mount namespace the jail gets its /proc, and the program was
 	 * opened again inside the jail: /proc/self/exe will name it. */
-	if (rq->pol.namespaces & CLONE_NEWNS)
+	if (rq->pol->namespaces & CLONE_NEWNS)
 		opt.origin = CL_ORIGIN_KNOWN;
 	/* A thin jail's template generation was checked when it was built. */
 	if (rq->trusted[0])

@@ -169,11 +169,11 @@ static void add_own_variables(struct env_builder *b)
 	struct request *rq = b->rq;
 	const char *home = rq->jail[0] ? path_inside(rq->home, rq->jail) : rq->home;
 
-	add(b, "PATH", rq->pol.safe_path);
+	add(b, "PATH", rq->pol->safe_path);
 	add(b, "HOME", home ? home : "/");
 	add(b, "USER", rq->user);
 	add(b, "LOGNAME", rq->user);
-	if (rq->pol.bind_now)
+	if (rq->pol->bind_now)
 		add(b, "LD_BIND_NOW", "1");
 }
 

@@ -41,12 +41,12 @@ static void require_same_script(struct request *rq)
 void require_script_fd_in_jail(struct request *rq)
 {
 	const char *jail = rq->jail[0] ? rq->jail : "/";
-	const char *fix = rq->pol.namespaces & CLONE_NEWNS ? ""
+	const char *fix = rq->pol->namespaces & CLONE_NEWNS ? ""
 			  : "set namespaces = pid,mount (a private /proc) and ";
 	char name[32];
 	struct stat st;
 
-	if (!rq->prog_is_script || !rq->pol.script_exec_fd)
+	if (!rq->prog_is_script || !rq->pol->script_exec_fd)
 		return;
 	snprintf(name, sizeof name, "/dev/fd/%d", rq->prog_fd);
 	if (stat(name, &st) < 0)
@@ -63,7 +63,7 @@ void exec_program(struct request *rq)
 	reset_signals_for_exec();
 	/* Everything but stdio closes on exec; the log stays usable until then. */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (rq->prog_is_script && !rq->pol.script_exec_fd) {
+	if (rq->prog_is_script && !rq->pol->script_exec_fd) {
 		require_same_script(rq);
 		execveat(AT_FDCWD, rq->cmd, rq->cgi_argv, rq->cgi_env, AT_SYMLINK_NOFOLLOW);
 	} else {

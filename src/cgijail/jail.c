@@ -18,14 +18,14 @@ void open_jail_root(struct request *rq)
 {
 	char why[PATH_MAX + 128];
 
-	if (!rq->pol.jail_root[0]) {
-		if (rq->pol.require_jail)
+	if (!rq->pol->jail_root[0]) {
+		if (rq->pol->require_jail)
 			refuse(rq, CJ_NO_JAIL, "no jail_root for %s and require_jail = yes", rq->user);
 		passed(rq, "jail", "none configured for %s (require_jail = no)", rq->user);
 		return;
 	}
-	if (expand_user_pattern(rq->pol.jail_root, rq->user, rq->uid, rq->jail, sizeof rq->jail) < 0)
-		refuse(rq, CJ_NO_JAIL, "jail_root %s does not expand for %s", rq->pol.jail_root, rq->user);
+	if (expand_user_pattern(rq->pol->jail_root, rq->user, rq->uid, rq->jail, sizeof rq->jail) < 0)
+		refuse(rq, CJ_NO_JAIL, "jail_root %s does not expand for %s", rq->pol->jail_root, rq->user);
 	rq->jail_fd = open_root_owned_path(rq->jail, O_PATH | O_DIRECTORY, why, sizeof why);
 	if (rq->jail_fd < 0)
 		refuse(rq, CJ_JAIL_UNSAFE, "%s", why);
@@ -109,6 +109,6 @@ void enter_cwd_in_jail(struct request *rq)
 	close(rq->cwd_fd);
 	rq->cwd_fd = -1;
 	passed(rq, "cwd", "now in %s inside the jail", rq->cwd_in_jail);
-	if (rq->pol.namespaces & CLONE_NEWNS)
+	if (rq->pol->namespaces & CLONE_NEWNS)
 		reopen_program_in_namespace(rq);
 }

@@ -228,7 +228,7 @@ void log_timeout(struct request *rq)
 {
 	char reason[256];
 
-	snprintf(reason, sizeof reason, "%s: after %u s", cj_exit_text(CJ_TIMEOUT), rq->pol.timeout);
+	snprintf(reason, sizeof reason, "%s: after %u s", cj_exit_text(CJ_TIMEOUT), rq->pol->timeout);
 	log_line(rq, "timeout", CJ_TIMEOUT, reason);
 	dprintf(STDERR_FILENO, "cgijail: %s\n", reason);
 }

@@ -56,7 +56,7 @@ static void reopen_jail_in_namespace(struct request *rq)
 
 void enter_namespaces(struct request *rq)
 {
-	int flags = rq->pol.namespaces;
+	int flags = rq->pol->namespaces;
 	char names[64];
 
 	if (!flags)
@@ -100,7 +100,7 @@ static void mount_on(struct request *rq, const char *fs, const char *dir, const 
 
 void mount_private_dirs(struct request *rq)
 {
-	int flags = rq->pol.namespaces;
+	int flags = rq->pol->namespaces;
 	char names[64];
 
 	if (!flags || rq->mode == MODE_DRY_RUN)

@@ -27,12 +27,12 @@ void resolve_docroot(struct request *rq)
 	if (rq->userdir) {
 		if (!rq->home[0] || strcmp(rq->home, "/") == 0)
 			refuse(rq, CJ_USERDIR, "%s has no home directory", rq->user);
-		snprintf(wanted, sizeof wanted, "%s/%s", rq->home, rq->pol.userdir);
+		snprintf(wanted, sizeof wanted, "%s/%s", rq->home, rq->pol->userdir);
 		if (!realpath(wanted, rq->docroot))
 			refuse(rq, CJ_USERDIR, "%s: %s", wanted, strerror(errno));
 	} else {
-		if (expand_user_pattern(rq->pol.docroot, rq->user, rq->uid, wanted, sizeof wanted) < 0)
-			refuse(rq, CJ_DOCROOT, "docroot %s does not expand", rq->pol.docroot);
+		if (expand_user_pattern(rq->pol->docroot, rq->user, rq->uid, wanted, sizeof wanted) < 0)
+			refuse(rq, CJ_DOCROOT, "docroot %s does not expand", rq->pol->docroot);
 		if (!realpath(wanted, rq->docroot))
 			refuse(rq, CJ_DOCROOT, "%s: %s", wanted, strerror(errno));
 	}
@@ -137,7 +137,7 @@ static const char *program_kind(const struct request *rq)
 {
 	if (!rq->prog_is_script)
 		return "a binary";
-	if (!rq->pol.script_exec_fd)
+	if (!rq->pol->script_exec_fd)
 		return "a #! script";
 	return "a #! script, run through /dev/fd/N (script_exec = fd: checked only at run time)";
 }

@@ -58,7 +58,7 @@ static void raise_hard_limit(struct request *rq, enum cj_limit_id id, rlim_t har
 void set_hard_limits(struct request *rq)
 {
 	for (int id = 0; id < LIM_COUNT; id++) {
-		const struct cj_limit *l = &rq->pol.limits[id];
+		const struct cj_limit *l = &rq->pol->limits[id];
 
 		if (!l->set)
 			continue;
@@ -67,10 +67,10 @@ void set_hard_limits(struct request *rq)
 		else
 			set_limit(rq, (enum cj_limit_id)id, l->hard, l->hard);
 	}
-	if (rq->pol.nice_set && setpriority(PRIO_PROCESS, 0, rq->pol.nice) < 0)
-		refuse(rq, CJ_LIMITS, "nice %d: %s", rq->pol.nice, strerror(errno));
+	if (rq->pol->nice_set && setpriority(PRIO_PROCESS, 0, rq->pol->nice) < 0)
+		refuse(rq, CJ_LIMITS, "nice %d: %s", rq->pol->nice, strerror(errno));
 	passed(rq, "limits", "hard limits%s set; soft limits and umask %03o follow just before exec",
-	       rq->pol.nice_set ? " and nice" : "", (unsigned)rq->pol.umask);
+	       rq->pol->nice_set ? " and nice" : "", (unsigned)rq->pol->umask);
 }
 
 /* Last, as the target: the configured limits, and the caller's own back
@@ -78,15 +78,15 @@ void set_hard_limits(struct request *rq)
 void set_soft_limits(struct request *rq)
 {
 	for (int id = 0; id < LIM_COUNT; id++) {
-		const struct cj_limit *l = &rq->pol.limits[id];
+		const struct cj_limit *l = &rq->pol->limits[id];
 
 		if (l->set)
 			set_limit(rq, (enum cj_limit_id)id, l->soft, l->hard);
-		else if (rq->own_limit[id])
+		else if (rq->lifted[id])
 			set_limit(rq, (enum cj_limit_id)id, rq->caller_limits[id].rlim_cur,
 				  rq->caller_limits[id].rlim_max);
 	}
-	umask(rq->pol.umask);
+	umask(rq->pol->umask);
 }
 
 /* Needs CAP_SETPCAP, so it runs before the uid changes. */

@@ -170,7 +170,7 @@ static void lookup_supplementary_groups(struct request *rq)
 	int n = CJ_MAX_GROUPS;
 
 	rq->nss_ngroups = -1;
-	if (!rq->pol.supplementary_groups) {
+	if (!rq->pol->supplementary_groups) {
 		rq->groups[0] = rq->gid;
 		rq->ngroups = 1;
 		return;
@@ -199,7 +199,8 @@ void lookup_target(struct request *rq)
 	}
 	lookup_user(rq, user);
 	/* The target's policy: [user:NAME] over the defaults, or no request. */
-	if (cj_policy_for_user(&rq->cfg, rq->user, &rq->pol) < 0)
+	rq->pol = cj_policy_of(&rq->cfg, rq->user, &rq->user_pol);
+	if (!rq->pol)
 		refuse(rq, CJ_NOMEM, "the policy of %s ([user:%s]) could not be built", rq->user, rq->user);
 	lookup_group(rq, rq->argv[1]);
 	lookup_supplementary_groups(rq);

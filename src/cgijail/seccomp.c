@@ -30,8 +30,8 @@ static unsigned count_groups(uint32_t mask)
 
 void build_seccomp_filter(struct request *rq)
 {
-	uint32_t deny = rq->pol.seccomp_deny;
-	bool kill = rq->pol.seccomp_kill;
+	uint32_t deny = rq->pol->seccomp_deny;
+	bool kill = rq->pol->seccomp_kill;
 
 	if (!deny) {
 		passed(rq, "seccomp", "off (seccomp = off)");
@@ -41,9 +41,9 @@ void build_seccomp_filter(struct request *rq)
 	if (!rq->seccomp_prebuilt) {
 		rq->seccomp = seccomp_rules_build(deny, kill);
 		if (!rq->seccomp)
-			refuse(rq, CJ_SECCOMP, "cannot build the filter for %s", rq->pol.seccomp_name);
+			refuse(rq, CJ_SECCOMP, "cannot build the filter for %s", rq->pol->seccomp_name);
 	}
-	passed(rq, "seccomp", "%s: %u groups denied with %s%s", rq->pol.seccomp_name,
+	passed(rq, "seccomp", "%s: %u groups denied with %s%s", rq->pol->seccomp_name,
 	       count_groups(deny), kill ? "kill" : "EPERM",
 	       rq->seccomp_prebuilt ? " (prebuilt)" : "");
 }

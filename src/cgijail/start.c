@@ -56,21 +56,23 @@ static const struct {
 	{ LIM_DATA, RLIM_INFINITY },
 };
 
-static void lift_limit(struct request *rq, enum cj_limit_id id, rlim_t room)
+/* Whether the limit changed: only then is the caller's given back. */
+static bool lift_limit(struct request *rq, enum cj_limit_id id, rlim_t room)
 {
 	const struct rlimit *was = &rq->caller_limits[id];
 	int res = cj_limit_resource(id);
 	struct rlimit want;
 
 	if (was->rlim_cur >= room)
-		return;
+		return false;
 	want.rlim_cur = room;
 	want.rlim_max = was->rlim_max > room ? was->rlim_max : room;
 	if (setrlimit(res, &want) == 0)
-		return;
+		return true;
 	/* Not setuid (no CAP_SYS_RESOURCE): as far as the hard limit goes. */
 	want.rlim_cur = want.rlim_max = was->rlim_max;
 	setrlimit(res, &want);
+	return true;
 }
 
 static void lift_own_limits(struct request *rq)
@@ -82,7 +84,7 @@ static void lift_own_limits(struct request *rq)
 
 		getrlimit(cj_limit_resource(id), &rq->caller_limits[id]);
 		rq->own_limit[id] = true;
-		lift_limit(rq, id, own_limits[i].room);
+		rq->lifted[id] = lift_limit(rq, id, own_limits[i].room);
 	}
 	/* A hard limit that stays: refuse now, with the reason, rather than
 	 * fail some later check for want of a descriptor. */
@@ -101,6 +103,7 @@ void start_clean(struct request *rq, char **envp)
 	rq->caller_env = envp;
 	environ = empty_env;
 	rq->log_fd = rq->jail_fd = rq->cwd_fd = rq->prog_fd = rq->cache_dir_fd = -1;
+	rq->pol = &rq->cfg.defaults; /* the target's, once known (lookup_target) */
 	rq->caller_uid = getuid();
 	rq->pid = getpid();
 	open_missing_stdio();

@@ -23,7 +23,7 @@
 
 static bool needs_supervisor(const struct request *rq)
 {
-	return rq->pol.timeout || (rq->pol.namespaces & CLONE_NEWPID);
+	return rq->pol->timeout || (rq->pol->namespaces & CLONE_NEWPID);
 }
 
 /* Before chroot, with the other NSS lookups: who the supervisor runs as. A
@@ -62,7 +62,7 @@ void lookup_supervisor_user(struct request *rq)
  * have moved to another group of the session. */
 static void kill_cgi(const struct request *rq, int sig)
 {
-	if (rq->pol.namespaces & CLONE_NEWPID) {
+	if (rq->pol->namespaces & CLONE_NEWPID) {
 		kill(rq->child, SIGKILL);
 		return;
 	}
@@ -93,7 +93,7 @@ static __attribute__((noreturn)) void supervise(struct request *rq, const sigset
 	int status;
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += rq->pol.timeout;
+	deadline.tv_sec += rq->pol->timeout;
 	for (;;) {
 		siginfo_t info;
 		int sig;
@@ -107,12 +107,12 @@ static __attribute__((noreturn)) void supervise(struct request *rq, const sigset
 			left.tv_nsec += 1000000000L;
 			left.tv_sec--;
 		}
-		if (rq->pol.timeout && !timed_out && left.tv_sec < 0) {
+		if (rq->pol->timeout && !timed_out && left.tv_sec < 0) {
 			timed_out = true;
 			kill_cgi(rq, SIGKILL);
 			continue;
 		}
-		sig = sigtimedwait(watched, &info, rq->pol.timeout && !timed_out ? &left : NULL);
+		sig = sigtimedwait(watched, &info, rq->pol->timeout && !timed_out ? &left : NULL);
 		if (sig == SIGTERM || sig == SIGHUP || sig == SIGINT)
 			kill_cgi(rq, sig);
 	}
@@ -123,7 +123,7 @@ static __attribute__((noreturn)) void supervise(struct request *rq, const sigset
 static __attribute__((noreturn)) void become_supervisor(struct request *rq, const sigset_t *watched)
 {
 	if (setpgid(rq->child, rq->child) < 0 && errno != EACCES && errno != ESRCH &&
-	    !(rq->pol.namespaces & CLONE_NEWPID))
+	    !(rq->pol->namespaces & CLONE_NEWPID))
 		refuse(rq, CJ_SUPERVISOR, "setpgid: %s", strerror(errno));
 	close(STDIN_FILENO);
 	close(STDOUT_FILENO);
@@ -142,8 +142,8 @@ void start_supervisor(struct request *rq)
 	if (!needs_supervisor(rq))
 		return;
 	if (rq->mode == MODE_DRY_RUN) {
-		passed(rq, "supervisor", "timeout %u s%s (not started in a dry run)", rq->pol.timeout,
-		       rq->pol.timeout ? "" : " (off)");
+		passed(rq, "supervisor", "timeout %u s%s (not started in a dry run)", rq->pol->timeout,
+		       rq->pol->timeout ? "" : " (off)");
 		return;
 	}
 	/* Blocked before the fork: no signal is lost in between. The CGI
@@ -167,7 +167,7 @@ void start_supervisor(struct request *rq)
 	}
 	close(rq->supervisor_pipe[1]);
 	rq->supervised = true;
-	if (!(rq->pol.namespaces & CLONE_NEWPID))
+	if (!(rq->pol->namespaces & CLONE_NEWPID))
 		setpgid(0, 0);
 }
 
@@ -185,5 +185,5 @@ void bind_to_supervisor(struct request *rq)
 	if (poll(&gone, 1, 0) != 0)
 		refuse(rq, CJ_SUPERVISOR, "the supervisor is gone");
 	close(rq->supervisor_pipe[0]);
-	passed(rq, "supervisor", "timeout %u s", rq->pol.timeout);
+	passed(rq, "supervisor", "timeout %u s", rq->pol->timeout);
 }

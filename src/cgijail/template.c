@@ -45,10 +45,10 @@ static int open_template_dir(struct request *rq)
 	store = open_root_owned_path(rq->cfg.template_dir, O_PATH | O_DIRECTORY, why, sizeof why);
 	if (store < 0)
 		refuse(rq, CJ_TEMPLATE, "template_dir: %s", why);
-	fd = openat(store, rq->pol.template_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(store, rq->pol->template_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	close(store);
 	if (fd < 0 || !root_only(fd, S_IFDIR))
-		refuse(rq, CJ_TEMPLATE, "%s/%s: %s", rq->cfg.template_dir, rq->pol.template_name,
+		refuse(rq, CJ_TEMPLATE, "%s/%s: %s", rq->cfg.template_dir, rq->pol->template_name,
 		       fd < 0 ? strerror(errno) : "not a root-owned directory only root can write");
 	return fd;
 }
@@ -64,8 +64,8 @@ static int open_verified_generation(struct request *rq, int tfd)
 	if (vfd < 0 || !root_only(vfd, S_IFREG) || read(vfd, verdict, sizeof verdict) != sizeof verdict ||
 	    memcmp(verdict, "ok\n", sizeof verdict) != 0)
 		refuse(rq, CJ_TEMPLATE, "%s/%s/%s is not a verified generation (no verdict \"ok\"): "
-		       "cgijailctl template build %s", rq->cfg.template_dir, rq->pol.template_name,
-		       rq->template_gen, rq->pol.template_name);
+		       "cgijailctl template build %s", rq->cfg.template_dir, rq->pol->template_name,
+		       rq->template_gen, rq->pol->template_name);
 	close(vfd);
 	return gfd;
 }
@@ -82,17 +82,17 @@ static void prepare_bind(struct request *rq, int tfd)
 
 	if (n < 0 || (rq->template_gen[n] = '\0', !cj_template_gen_ok(rq->template_gen)))
 		refuse(rq, CJ_TEMPLATE, "template %s has no current generation: cgijailctl template build %s",
-		       rq->pol.template_name, rq->pol.template_name);
+		       rq->pol->template_name, rq->pol->template_name);
 	if (fstatat(rq->jail_fd, MOUNT_POINT, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
 	    st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
 		refuse(rq, CJ_TEMPLATE, "%s/%s is not a root-owned directory to mount the template on: "
 		       "cgijailctl init --root %s --template %s", rq->jail, MOUNT_POINT, rq->jail,
-		       rq->pol.template_name);
+		       rq->pol->template_name);
 	gfd = open_verified_generation(rq, tfd);
 	root = openat(gfd, "root", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	close(gfd);
 	if (root < 0)
-		refuse(rq, CJ_TEMPLATE, "%s/%s/%s/root: %s", rq->cfg.template_dir, rq->pol.template_name,
+		refuse(rq, CJ_TEMPLATE, "%s/%s/%s/root: %s", rq->cfg.template_dir, rq->pol->template_name,
 		       rq->template_gen, strerror(errno));
 	rq->template_tree = open_tree(root, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 	close(root);
@@ -111,7 +111,7 @@ static void prepare_link(struct request *rq, int tfd)
 	    !cj_template_gen_ok(target + strlen(FARMS)))
 		refuse(rq, CJ_TEMPLATE, "%s/%s is not a symlink to %sGEN: cgijailctl init --root %s "
 		       "--template %s --template-mode link", rq->jail, MOUNT_POINT, FARMS, rq->jail,
-		       rq->pol.template_name);
+		       rq->pol->template_name);
 	snprintf(rq->template_gen, sizeof rq->template_gen, "%s", target + strlen(FARMS));
 	close(open_verified_generation(rq, tfd));
 }
@@ -121,22 +121,22 @@ void open_template(struct request *rq)
 	int tfd;
 
 	rq->template_tree = -1;
-	if (!rq->pol.template_name[0])
+	if (!rq->pol->template_name[0])
 		return;
 	if (rq->jail_fd < 0)
-		refuse(rq, CJ_TEMPLATE, "template %s needs a jail (jail_root)", rq->pol.template_name);
+		refuse(rq, CJ_TEMPLATE, "template %s needs a jail (jail_root)", rq->pol->template_name);
 	tfd = open_template_dir(rq);
-	if (rq->pol.template_link)
+	if (rq->pol->template_link)
 		prepare_link(rq, tfd);
 	else
 		prepare_bind(rq, tfd);
 	close(tfd);
-	if (rq->pol.template_link)
+	if (rq->pol->template_link)
 		snprintf(rq->trusted, sizeof rq->trusted, "/%s%s", FARMS, rq->template_gen);
 	else
 		snprintf(rq->trusted, sizeof rq->trusted, "/%s", MOUNT_POINT);
-	passed(rq, "template", "%s, generation %s, verified (%s)", rq->pol.template_name, rq->template_gen,
-	       rq->pol.template_link ? "hard links in the jail" : "mounted read-only per request");
+	passed(rq, "template", "%s, generation %s, verified (%s)", rq->pol->template_name, rq->template_gen,
+	       rq->pol->template_link ? "hard links in the jail" : "mounted read-only per request");
 }
 
 /* In the CGI's mount namespace, on the jail reopened there: the clone of
@@ -146,7 +146,7 @@ void mount_template(struct request *rq)
 	if (rq->template_tree < 0)
 		return;
 	if (move_mount(rq->template_tree, "", rq->jail_fd, MOUNT_POINT, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		refuse(rq, CJ_TEMPLATE, "cannot mount template %s on %s/%s: %s", rq->pol.template_name,
+		refuse(rq, CJ_TEMPLATE, "cannot mount template %s on %s/%s: %s", rq->pol->template_name,
 		       rq->jail, MOUNT_POINT, strerror(errno));
 	close(rq->template_tree);
 	rq->template_tree = -1;

@@ -445,12 +445,12 @@ int cj_config_open(struct cj_config *cfg, const char *path, struct stat *st, cha
 	int fd;
 
 	set_defaults(cfg);
-	if (access(path, F_OK) < 0 && errno == ENOENT) {
+	/* Every component only root can change, so iniparser may open it by name. */
+	fd = open_root_owned_path(path, O_RDONLY | O_NONBLOCK, reason, sizeof reason);
+	if (fd < 0 && access(path, F_OK) < 0 && errno == ENOENT) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return CJ_CONFIG_OPEN;
 	}
-	/* Every component only root can change, so iniparser may open it by name. */
-	fd = open_root_owned_path(path, O_RDONLY | O_NONBLOCK, reason, sizeof reason);
 	if (fd < 0) {
 		snprintf(why, whylen, "%s", reason);
 		return CJ_CONFIG_UNSAFE;
@@ -472,24 +472,39 @@ int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t wh
 	return code != CJ_OK ? code : cj_config_parse(cfg, path, why, whylen);
 }
 
-int cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out)
+/* Validated when the file was loaded, over the same defaults. */
+static int apply_user_keys(struct cj_user_keys *it, struct cj_policy *out)
 {
-	struct cj_user_keys it;
 	const char *key, *value;
 	char why[256];
 
-	*out = cfg->defaults;
-	if (!cj_user_table_find(cfg, user, &it))
-		return 0;
-	while (cj_user_table_next(&it, &key, &value)) {
-		/* Validated when the file was loaded, over the same defaults. */
+	while (cj_user_table_next(it, &key, &value)) {
 		int lim = cv_find_limit(key);
 
 		if ((lim >= 0 ? cv_limit(value, &out->limits[lim], why, sizeof why)
 			      : set_policy_key(out, key, value, why, sizeof why)) != 0)
 			return -1;
 	}
-	return it.broken ? -1 : 0;
+	return it->broken ? -1 : 0;
+}
+
+int cj_policy_for_user(const struct cj_config *cfg, const char *user, struct cj_policy *out)
+{
+	struct cj_user_keys it;
+
+	*out = cfg->defaults;
+	return cj_user_table_find(cfg, user, &it) ? apply_user_keys(&it, out) : 0;
+}
+
+const struct cj_policy *cj_policy_of(const struct cj_config *cfg, const char *user,
+				     struct cj_policy *room)
+{
+	struct cj_user_keys it;
+
+	if (!cj_user_table_find(cfg, user, &it))
+		return &cfg->defaults;
+	*room = cfg->defaults;
+	return apply_user_keys(&it, room) == 0 ? room : NULL;
 }
 
 void cj_config_free(struct cj_config *cfg)

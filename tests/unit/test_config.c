@@ -104,6 +104,30 @@ static void user_sections_override(void **state)
 	assert_false(p.limits[LIM_CPU].set);
 }
 
+/* cgijail's form: no copy for a user without a section, the same policy
+ * as cj_policy_for_user() for one with a section. */
+static void policy_of_copies_only_for_a_section(void **state)
+{
+	struct cj_policy room, p;
+	const struct cj_policy *got;
+
+	(void)state;
+	assert_int_equal(parse("[cgijail]\njail_root = /srv/jails/%u\nnice = 5\n"
+			       "[user:alice]\njail_root = /srv/special\ncpu = 7\n"), CJ_OK);
+	memset(&room, 0xa5, sizeof room);
+	assert_ptr_equal(cj_policy_of(&cfg, "carol", &room), &cfg.defaults);
+	assert_int_equal(((unsigned char *)&room)[0], 0xa5);
+	got = cj_policy_of(&cfg, "alice", &room);
+	assert_ptr_equal(got, &room);
+	assert_int_equal(cj_policy_for_user(&cfg, "alice", &p), 0);
+	assert_string_equal(got->jail_root, p.jail_root);
+	assert_string_equal(got->docroot, p.docroot);
+	assert_int_equal(got->seccomp_deny, p.seccomp_deny);
+	assert_string_equal(got->jail_root, "/srv/special");
+	assert_int_equal(got->nice, 5);
+	assert_int_equal(got->limits[LIM_CPU].soft, 7);
+}
+
 static void syntax_error_names_the_line(void **state)
 {
 	(void)state;
@@ -487,6 +511,7 @@ int main(void)
 		cmocka_unit_test_teardown(defaults_are_safe, teardown),
 		cmocka_unit_test_teardown(full_file, teardown),
 		cmocka_unit_test_teardown(user_sections_override, teardown),
+		cmocka_unit_test_teardown(policy_of_copies_only_for_a_section, teardown),
 		cmocka_unit_test_teardown(syntax_error_names_the_line, teardown),
 		cmocka_unit_test_teardown(bad_values_are_refused, teardown),
 		cmocka_unit_test_teardown(defence_keys, teardown),
