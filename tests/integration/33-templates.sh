@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Root integration tests of template generations and thin jails (issue 13):
 # cgijailctl template build/list/check/refresh/gc, init --template in bind
-# and link mode, CGIs (sh, python3, perl, C) served through the setuid
+# and link mode, CGIs (sh, python3, perl, C, php-cgi) served through the setuid
 # cgijail from thin jails, a new generation reaching every jail on the next
 # request while a running CGI keeps its files, a failed build never becoming
 # current, customers unable to write the template or see each other, and
@@ -73,6 +73,12 @@ EOF
 echo "Content-Type: text/plain"; echo
 echo "MARK CJT-CGI-RAN sh"
 EOF
+	cat >"$CJ_WORK/hello.php" <<'EOF'
+#!/usr/bin/php-cgi
+<?php
+header("Content-Type: text/plain");
+echo "MARK CJT-CGI-RAN php ", json_encode(["sum" => array_sum([40, 2])]), " ", ini_get("cgi.force_redirect"), "\n";
+EOF
 	cat >"$CJ_WORK/pl.cgi" <<'EOF'
 #!/usr/bin/perl
 use POSIX qw(floor);
@@ -89,7 +95,11 @@ tctl() { ctl template "$@" --config "$CJ_CONF" --profiles "$CJ_WORK/profiles"; }
 
 # ---- build ----
 
-tctl build t1 --profile sh --profile python3 --profile perl --profile marker
+# The first generation also carries php-cgi when the host has it: PHP's
+# ini files and extension modules, checked (check_modules) and run from a
+# thin jail in both modes.
+PHP=(); [ -x /usr/bin/php-cgi ] && PHP=(--profile php-cgi)
+tctl build t1 --profile sh --profile python3 --profile perl --profile marker "${PHP[@]}"
 G1=$(cur)
 expect "template build: exit 0, a generation made current" '[ "$CTL_RC" = 0 ] && [ -n "$G1" ] && grep -q "is current" <<<"$CTL_OUT"'
 expect "the generation: root-owned, nothing group/other-writable, no setuid file; verdict ok, spec, manifest" \
@@ -121,6 +131,7 @@ expect "init --template again: nothing to change" '[ "$CTL_RC" = 0 ] && grep -q 
 for u in "$A" "$B"; do
 	j=$CJ_SRV/jails/$u
 	for c in py sh pl; do cj_cgi "$CJ_WORK/$c.cgi" "$j/var/www/cgi-bin/$c.cgi" "$u:$u"; done
+	cj_cgi "$CJ_WORK/hello.php" "$j/var/www/cgi-bin/hello.php" "$u:$u"
 	cj_cgi "$CJ_WORK/dump-dynamic" "$j/var/www/cgi-bin/c.cgi" "$u:$u"
 done
 
@@ -139,8 +150,22 @@ for mode in bind link; do
 	cj_expect "$mode mode: perl printed its result" 'grep -qx "MARK CJT-CGI-RAN perl 42" <<<"$CJ_OUT"'
 	run "$u" c.cgi
 	cj_assert_exec "$mode mode: a dynamically linked C CGI (the customer's own ELF, checked in full) runs"
+	if [ ${#PHP[@]} = 0 ]; then
+		ok "$mode mode: a PHP CGI # SKIP php-cgi is not installed (scripts/deps test installs it)"
+		continue
+	fi
+	# php-cgi reads the script named by SCRIPT_FILENAME (cgijail rewrites
+	# it into the jail) and wants REDIRECT_STATUS, as under Apache.
+	cj_reset_run
+	CJ_ENV=("SCRIPT_FILENAME=$CJ_SRV/jails/$u/var/www/cgi-bin/hello.php" REDIRECT_STATUS=200)
+	cj_run "$CJ_SRV/jails/$u/var/www/cgi-bin" "$u" "$u" hello.php
+	cj_assert_exec "$mode mode: a #!/usr/bin/php-cgi CGI runs, its extension modules checked in the template"
+	cj_expect "$mode mode: PHP read its ini files and ran json_encode from the template" \
+		'grep -qx "MARK CJT-CGI-RAN php {\"sum\":42} 1" <<<"$CJ_OUT"'
 done
 expect "nothing of the template is left in the host's mount table" '! grep -qF "$STORE" /proc/self/mountinfo'
+# The later generations are built without php-cgi.
+rm -f "$JA/var/www/cgi-bin/hello.php" "$JB/var/www/cgi-bin/hello.php"
 
 # ---- a new generation reaches every jail on its next request ----
 
