@@ -12,6 +12,10 @@
 
 #define CL_WALK_MAXLINKS 40  /* as the kernel's MAXSYMLINKS */
 #define CL_WALK_READ 1       /* open a final regular file O_RDONLY */
+/* The path's own ".." stop at the root, as the kernel's do in a chroot
+ * (a search directory the loader opens by name); a symlink's still
+ * escape (CL_WALK_ESCAPE). Without it either is refused. */
+#define CL_WALK_CLAMP 2
 
 enum cl_walk_status {
 	CL_WALK_OK,

@@ -30,6 +30,7 @@ struct walker {
 	const char *p;
 	int nframes;
 	int nlinks;
+	int flags;
 	/* The buffers last: a walk sets what it reads of them, and only the
 	 * fields above are zeroed (a walk is made for every file looked up). */
 	char canon[PATH_MAX];
@@ -142,6 +143,8 @@ static enum cl_walk_status go_up(struct walker *k, struct cl_walk *w)
 {
 	int fd;
 
+	if (k->clen == 0 && k->nframes == 0 && (k->flags & CL_WALK_CLAMP))
+		return CL_WALK_OK;
 	if (k->clen == 0)
 		return blame(k, w, CL_WALK_ESCAPE, CL_WALK_ABOVE_ROOT);
 	while (k->clen > 0 && k->canon[k->clen - 1] != '/')
@@ -364,6 +367,7 @@ enum cl_walk_status cl_walk_traced(struct cl_trace *trace, int root_fd, int dir_
 	k->canon[0] = '\0';
 	k->root_fd = root_fd;
 	k->trace = trace;
+	k->flags = flags;
 	k->cur = root_fd;
 	if (path[0] != '/' && dir_fd >= 0 && strlen(dir_path) < sizeof k->canon) {
 		k->cur = dir_fd;

@@ -240,14 +240,15 @@ static enum verdict escaping(struct search *s, const char *link, const char *tar
 }
 
 /* Try the candidate REL (relative to DIR_FD, or from the root), which the
- * loader would name CAND. */
+ * loader would name CAND, and open by that name: in the jail the kernel
+ * stops its ".." at the root (CL_WALK_CLAMP). */
 static enum verdict try_path(struct search *s, int dir_fd, const char *dir_canon,
 			     const char *rel, const char *cand)
 {
 	struct cl_file *f;
 	enum verdict v;
 
-	if (cl_ctx_walk(s->ctx, dir_fd, dir_canon, rel, CL_WALK_READ, &s->w) != CL_WALK_OK) {
+	if (cl_ctx_walk(s->ctx, dir_fd, dir_canon, rel, CL_WALK_READ | CL_WALK_CLAMP, &s->w) != CL_WALK_OK) {
 		if (s->w.status == CL_WALK_ESCAPE)
 			return escaping(s, s->w.link, s->w.target);
 		note_link(s, s->w.status, s->w.link, s->w.target);
@@ -283,7 +284,8 @@ static struct cl_dir *dir_get(struct search *s, const char *key)
 		return NULL;
 	}
 	d->fd = -1;
-	d->status = cl_ctx_walk(ctx, -1, NULL, key, 0, &s->w);
+	/* Opened by name (try_path): a ".." of DIR stops at the root. */
+	d->status = cl_ctx_walk(ctx, -1, NULL, key, CL_WALK_CLAMP, &s->w);
 	if (d->status == CL_WALK_OK && !S_ISDIR(s->w.st.st_mode))
 		d->status = CL_WALK_NOENT;
 	if (d->status == CL_WALK_OK) {

@@ -620,6 +620,21 @@ cc_lib "$J/opt/app/lib/libbar.so.1" libbar.so.1 -L"$B" -l:libfoo.so.1 '-Wl,-rpat
 cc_prog "$J/cgi/bar" -L"$B" -Wl,-rpath-link,"$B" -l:libbar.so.1 -Wl,-rpath,/opt/app/lib <<<"$MAIN_BAR"
 expect "good: libbar.so.1's RUNPATH \$ORIGIN/../plugins" "$J" ok --checked /opt/app/plugins/libfoo.so.1 -- /cgi/bar
 loader_runs "library RUNPATH \$ORIGIN/../plugins" "$J" /cgi/bar
+# A search directory whose own ".." climb past the root: in the jail the
+# kernel stops each at the root, and the loader looks there (/opt/climbed).
+cc_lib "$J/opt/app/lib/libbar.so.1" libbar.so.1 -L"$B" -l:libfoo.so.1 '-Wl,-rpath,$ORIGIN/../../../../../opt/climbed' <<<"$LIB_BAR"
+mkdir -p "$J/opt/climbed"; mv "$J/opt/app/plugins/libfoo.so.1" "$J/opt/climbed/"
+expect "good: libbar.so.1's RUNPATH \$ORIGIN/../../../../../opt/climbed, stopped at the root" "$J" \
+	ok --checked /opt/climbed/libfoo.so.1 -- /cgi/bar
+loader_runs "library RUNPATH climbing past the root" "$J" /cgi/bar
+# ... so a broken file there is what it opens, even with a good copy later in the search.
+cp "$J/opt/climbed/libfoo.so.1" "$J$ML/libfoo.so.1"
+head -c 100 "$J$ML/libfoo.so.1" >"$J/opt/climbed/libfoo.so.1"
+expect "bad-elf: the broken libfoo.so.1 where the climbing RUNPATH stops (a good copy later in the search)" "$J" \
+	bad bad-elf /opt/climbed/libfoo.so.1 /opt/app/lib/libbar.so.1 -- /cgi/bar
+loader_fails "a climbing RUNPATH opens the broken file" "$J" 'libfoo.so.1' /cgi/bar
+rm -r "$J/opt/climbed" "$J$ML/libfoo.so.1"; cp "$B/libfoo.so.1" "$J/opt/app/plugins/"
+cc_lib "$J/opt/app/lib/libbar.so.1" libbar.so.1 -L"$B" -l:libfoo.so.1 '-Wl,-rpath,$ORIGIN/../plugins' <<<"$LIB_BAR"
 # DT_RUNPATH is not inherited: it serves only the object's own DT_NEEDED.
 cc_lib "$J/opt/app/lib/libbar.so.1" libbar.so.1 -L"$B" -l:libfoo.so.1 <<<"$LIB_BAR"
 mv "$J/opt/app/plugins/libfoo.so.1" "$J/opt/app/lib/"

@@ -128,6 +128,35 @@ static void test_failures(void **state)
 	assert_int_equal(walk(state, "/lnk_abs/nothing", 0, &w), CL_WALK_NOENT);
 }
 
+/* CL_WALK_CLAMP: the path's own ".." stop at the root, as the kernel's in
+ * a chroot; a symlink's still escape. */
+static void test_clamp(void **state)
+{
+	struct tjail *j = *state;
+	struct cl_walk dir, w;
+
+	assert_int_equal(walk(state, "/../a/../../a/b/c", CL_WALK_CLAMP, &w), CL_WALK_OK);
+	assert_string_equal(w.path, "/a/b/c");
+	done(&w);
+	assert_int_equal(walk(state, "/a/b/../../../../", CL_WALK_CLAMP, &w), CL_WALK_OK);
+	assert_string_equal(w.path, "/");
+	done(&w);
+	assert_int_equal(walk(state, "/lnk_abs/../../../a/b/c", CL_WALK_CLAMP | CL_WALK_READ, &w),
+			 CL_WALK_OK);
+	assert_string_equal(w.path, "/a/b/c");
+	done(&w);
+	assert_int_equal(walk(state, "/esc", CL_WALK_CLAMP, &w), CL_WALK_ESCAPE);
+	assert_string_equal(w.link, "/esc");
+	assert_int_equal(walk(state, "/lnk_abs/esc2/x", CL_WALK_CLAMP, &w), CL_WALK_ESCAPE);
+	assert_int_equal(walk(state, "/../nothing", CL_WALK_CLAMP, &w), CL_WALK_NOENT);
+	assert_int_equal(walk(state, "/a/b", 0, &dir), CL_WALK_OK);
+	assert_int_equal(cl_walk(j->fd, dir.fd, dir.path, "../../../a/b/c", CL_WALK_CLAMP, &w),
+			 CL_WALK_OK);
+	assert_string_equal(w.path, "/a/b/c");
+	done(&w);
+	done(&dir);
+}
+
 static void test_relative(void **state)
 {
 	struct tjail *j = *state;
@@ -168,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_symlinks),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_relative),
+		cmocka_unit_test(test_clamp),
 		cmocka_unit_test(test_long_path),
 	};
 
