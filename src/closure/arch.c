@@ -202,3 +202,20 @@ void cl_hw_init(struct cl_hw *hw, const struct cl_arch *arch)
 	hw->want.hwcap_allowed = hwcap | hw->want.platform_mask | TLS_BIT;
 	hw->want.platform = platform_bit(arch, hw->platform);
 }
+
+/* What the loader searches depends on the architecture and the CPU only,
+ * the same for every check a process makes: each description is made once
+ * (cl_hw_init asks the CPU for its vendor: a VM exit on a virtual machine). */
+const struct cl_hw *cl_hw_for(const struct cl_arch *arch)
+{
+	static struct cl_hw known[4];
+	static size_t n_known;
+
+	for (size_t i = 0; i < n_known; i++)
+		if (known[i].arch == arch)
+			return &known[i];
+	if (n_known == sizeof known / sizeof known[0])
+		return NULL;
+	cl_hw_init(&known[n_known], arch);
+	return &known[n_known++];
+}

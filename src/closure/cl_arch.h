@@ -44,5 +44,7 @@ struct cl_hw {
 /* The architecture of a program, or NULL if we do not know its loader. */
 const struct cl_arch *cl_arch_find(uint16_t machine, bool is64, bool big_endian);
 void cl_hw_init(struct cl_hw *hw, const struct cl_arch *arch);
+/* The same, made once per process and kept; NULL past four architectures. */
+const struct cl_hw *cl_hw_for(const struct cl_arch *arch);
 
 #endif

@@ -86,8 +86,6 @@ struct cl_ctx {
 	int cache_state;             /* 0 not read yet, 1 usable, -1 absent */
 	struct cl_file *cache_file;
 	struct cl_ldcache cache;
-	struct cl_hw hws[4];
-	size_t n_hws;
 	struct cl_strmap seen_checked;
 	struct cl_strmap seen_problems;
 	size_t n_problems;
@@ -108,7 +106,6 @@ void cl_checked(struct cl_ctx *ctx, const char *path);
 char *cl_strdup(struct cl_ctx *ctx, const char *s);
 char *cl_printf(struct cl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cl_objvec_push(struct cl_ctx *ctx, struct cl_objvec *v, struct cl_obj *o);
-const struct cl_hw *cl_ctx_hw(struct cl_ctx *ctx, const struct cl_arch *arch);
 /* Count symbol-lookup work; false (reported once) when the budget is spent. */
 bool cl_ctx_work(struct cl_ctx *ctx, uint64_t steps, const char *object);
 

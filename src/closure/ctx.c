@@ -103,17 +103,6 @@ bool cl_ctx_work(struct cl_ctx *ctx, uint64_t steps, const char *object)
 	return false;
 }
 
-const struct cl_hw *cl_ctx_hw(struct cl_ctx *ctx, const struct cl_arch *arch)
-{
-	for (size_t i = 0; i < ctx->n_hws; i++)
-		if (ctx->hws[i].arch == arch)
-			return &ctx->hws[i];
-	if (ctx->n_hws == sizeof ctx->hws / sizeof ctx->hws[0])
-		return NULL;
-	cl_hw_init(&ctx->hws[ctx->n_hws], arch);
-	return &ctx->hws[ctx->n_hws++];
-}
-
 void cl_report_walk_problem(struct cl_ctx *ctx, const struct cl_walk *w, enum cl_kind missing,
 			    const char *object, const char *needed_by, const char *what)
 {

@@ -176,7 +176,7 @@ void cl_check_process(struct cl_ctx *ctx, const char *path, const char *canon,
 		return;
 	}
 	arch = cl_arch_find(e->machine, e->is64, e->big_endian);
-	hw = arch ? cl_ctx_hw(ctx, arch) : NULL;
+	hw = arch ? cl_hw_for(arch) : NULL;
 	if (!hw) {
 		cl_problem(ctx, CL_BAD_ELF, path, needed_by, "no known loader for %d-bit %s %s programs",
 			   e->is64 ? 64 : 32, e->big_endian ? "big-endian" : "little-endian",
