@@ -284,7 +284,6 @@ static struct cl_dir *dir_get(struct search *s, const char *key)
 		return NULL;
 	}
 	d->fd = -1;
-	/* Opened by name (try_path): a ".." of DIR stops at the root. */
 	d->status = cl_ctx_walk(ctx, -1, NULL, key, CL_WALK_CLAMP, &s->w);
 	if (d->status == CL_WALK_OK && !S_ISDIR(s->w.st.st_mode))
 		d->status = CL_WALK_NOENT;
