@@ -134,7 +134,7 @@ static void check_entry(const struct request *rq, const char *e, int *npath)
 		abort();
 	if (len == 4 && !strncmp(e, "PATH", 4)) {
 		(*npath)++;
-		if (strcmp(eq + 1, rq->pol.safe_path) != 0)
+		if (strcmp(eq + 1, rq->pol->safe_path) != 0)
 			abort();
 	}
 	if (len == 2 && !strncmp(e, "TZ", 2)) {
@@ -159,8 +159,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(rq.home, sizeof rq.home, "%s", data[0] & 1 ? JAIL "/home/alice" : "/home/alice");
 	if (data[0] & 2)
 		snprintf(rq.jail, sizeof rq.jail, "%s", JAIL);
-	rq.pol.bind_now = data[0] & 4;
-	snprintf(rq.pol.safe_path, sizeof rq.pol.safe_path, "/usr/local/bin:/usr/bin:/bin");
+	rq.user_pol.bind_now = data[0] & 4;
+	snprintf(rq.user_pol.safe_path, sizeof rq.user_pol.safe_path, "/usr/local/bin:/usr/bin:/bin");
+	rq.pol = &rq.user_pol;
 	data++;
 	size--;
 
