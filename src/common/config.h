@@ -68,7 +68,6 @@ struct cj_config {
 #define USER_PREFIX "user:"
 #define USER_PREFIX_LEN 5
 
-
 /* Open PATH (every component root-owned, not group/other-writable), then
  * parse it. Returns CJ_OK or a CJ_CONFIG_* exit code with WHY filled in. */
 int cj_config_load(struct cj_config *cfg, const char *path, char *why, size_t whylen);
